@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# One command for everything: ./build.sh checks the toolchain (installing what is missing
+# with apt-get when run as root), resolves dependencies, checks formatting, compiles, runs
+# every test (the real-btrfs ones need root), and builds the jar the launcher runs.
+#   ./build.sh          everything above
+#   ./build.sh format   rewrite the sources in the project's format
+#   ./build.sh demo     try the tool on two throwaway loop-mounted btrfs filesystems (root)
+set -uo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+logs=target/build-logs
+mkdir -p "$logs"
+MVN=(mvn -B --no-transfer-progress)
+
+step() { # step NAME COMMAND...: one line per step; on failure, where the log is
+  local name=$1; shift
+  local log="$logs/$name.log" start=$SECONDS
+  printf '%-13s' "$name"
+  if "$@" >"$log" 2>&1; then
+    printf 'ok (%ss)\n' $((SECONDS - start))
+  else
+    printf 'FAILED (%ss), log: %s\n' $((SECONDS - start)) "$log"
+    tail -n 40 "$log" | sed 's/^/  | /'
+    exit 1
+  fi
+}
+
+toolchain() {
+  local missing=()
+  java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null || missing+=(maven)
+  command -v btrfs >/dev/null || missing+=(btrfs-progs)
+  command -v mkfs.btrfs >/dev/null || missing+=(btrfs-progs)
+  [ ${#missing[@]} -eq 0 ] && { java -version 2>&1 | head -1; mvn -v | head -1; btrfs --version; return 0; }
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "installing: ${missing[*]}"
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+  else
+    echo "missing: ${missing[*]}; install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) or run ./build.sh as root"
+    return 1
+  fi
+}
+
+case "${1:-all}" in
+  all)
+    step toolchain toolchain
+    step dependencies "${MVN[@]}" dependency:resolve dependency:resolve-plugins
+    step format "${MVN[@]}" spotless:check
+    step compile "${MVN[@]}" test-compile
+    step test "${MVN[@]}" surefire:test
+    grep -hE 'Tests run:|real btrfs' "$logs/test.log" | grep -vE '^\[INFO\] Tests run:.*in ' | tail -n 3
+    step package "${MVN[@]}" -DskipTests package
+    echo "build ok: ./backup-tool --help"
+    ;;
+  format)
+    step format "${MVN[@]}" spotless:apply
+    ;;
+  demo)
+    step toolchain toolchain
+    step package "${MVN[@]}" -DskipTests package
+    exec tests/demo.sh
+    ;;
+  *)
+    echo "usage: ./build.sh [all|format|demo]" >&2
+    exit 2
+    ;;
+esac
