@@ -1,0 +1,35 @@
+package backuptool.btrfs;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything backup-tool asks of btrfs. The real implementation runs btrfs-progs; a strict
+ * in-memory fake in the tests refuses whatever real btrfs would refuse. All paths are absolute.
+ */
+public interface Btrfs {
+
+  /** What is at {@code path}, without following a final symlink, and which filesystem holds it. */
+  PathInfo inspect(Path path) throws BtrfsException;
+
+  /**
+   * The entries directly inside directory {@code dir}: its subvolumes with their btrfs identity,
+   * and everything else by name. Costs at most one btrfs process per filesystem per scan, never one
+   * per subvolume. Fails if {@code dir} is missing, unreadable or not on btrfs.
+   */
+  Listing list(Path dir) throws BtrfsException;
+
+  /** Creates a read-only snapshot of subvolume {@code volume} at {@code destination}. */
+  void snapshot(Path volume, Path destination) throws BtrfsException;
+
+  /**
+   * Sends read-only snapshot {@code snapshot} (incrementally from {@code parent} if present) and
+   * receives it into directory {@code targetDir} under the snapshot's own name. Returns only when
+   * the received subvolume is complete: read-only, with the snapshot's uuid as received uuid.
+   */
+  void send(Path snapshot, Optional<Path> parent, Path targetDir) throws BtrfsException;
+
+  /** Deletes the given subvolumes, as few processes as possible. */
+  void delete(List<Path> subvolumes) throws BtrfsException;
+}

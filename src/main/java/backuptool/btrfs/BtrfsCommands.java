@@ -1,0 +1,66 @@
+package backuptool.btrfs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The btrfs-progs command lines for each operation, in one place, so that what {@code -v} shows is
+ * exactly what the real implementation runs.
+ */
+public final class BtrfsCommands {
+  private BtrfsCommands() {}
+
+  public static List<String> snapshot(Path volume, Path destination) {
+    return List.of(
+        "btrfs", "subvolume", "snapshot", "-r", volume.toString(), destination.toString());
+  }
+
+  public static List<String> send(Path snapshot, Optional<Path> parent) {
+    List<String> argv = new ArrayList<>(List.of("btrfs", "send"));
+    parent.ifPresent(p -> argv.addAll(List.of("-p", p.toString())));
+    argv.add(snapshot.toString());
+    return List.copyOf(argv);
+  }
+
+  public static List<String> receive(Path targetDir) {
+    return List.of("btrfs", "receive", targetDir.toString());
+  }
+
+  public static List<String> delete(List<Path> subvolumes) {
+    List<String> argv = new ArrayList<>(List.of("btrfs", "subvolume", "delete"));
+    subvolumes.forEach(p -> argv.add(p.toString()));
+    return List.copyOf(argv);
+  }
+
+  /**
+   * Lists every subvolume of the filesystem mounted at {@code mountPoint} with its uuids. Without
+   * {@code -a}, btrfs-progs shows the subvolumes below the mounted subvolume relative to it and the
+   * others relative to the top level, which is ambiguous; with {@code -a} every path is relative to
+   * the top level, some prefixed with {@code <FS_TREE>/}.
+   */
+  public static List<String> listAll(Path mountPoint) {
+    return List.of(
+        "btrfs", "subvolume", "list", "-a", "-c", "-u", "-q", "-R", mountPoint.toString());
+  }
+
+  /** Renders an argument list for people: words with shell metacharacters are single-quoted. */
+  public static String display(List<String> argv) {
+    StringBuilder sb = new StringBuilder();
+    for (String word : argv) {
+      if (sb.length() > 0) {
+        sb.append(' ');
+      }
+      sb.append(quote(word));
+    }
+    return sb.toString();
+  }
+
+  static String quote(String word) {
+    if (!word.isEmpty() && word.matches("[A-Za-z0-9_./:=+,@%-]+")) {
+      return word;
+    }
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+}

@@ -1,0 +1,276 @@
+package backuptool.btrfs;
+
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+
+import backuptool.btrfs.Mounts.Mount;
+import backuptool.btrfs.SubvolumeListParser.Listed;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@link Btrfs} on btrfs-progs and the kernel's view of the filesystem. For one thread at a time:
+ * it caches what btrfs lists.
+ */
+public final class RealBtrfs implements Btrfs {
+
+  /** The root directory of every btrfs subvolume has this inode number, and nothing else has. */
+  private static final long SUBVOLUME_ROOT_INODE = 256;
+
+  /**
+   * Each filesystem's subvolumes by path from its top level, keyed by mount source: one {@code
+   * btrfs subvolume list} per filesystem per scan. Every mutating call clears it.
+   */
+  private final Map<String, Map<String, Listed>> subvolumesByFilesystem = new HashMap<>();
+
+  @Override
+  public PathInfo inspect(Path path) throws BtrfsException {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return new PathInfo(path, PathInfo.Kind.MISSING, "", "");
+    } catch (IOException e) {
+      throw new BtrfsException("cannot inspect " + path + ": " + reason(e), e);
+    }
+    // A symlink's own filesystem is its directory's; toRealPath would follow it.
+    Path real =
+        attrs.isSymbolicLink()
+            ? realPath(path.toAbsolutePath().getParent()).resolve(path.getFileName())
+            : realPath(path);
+    Mount mount = Mounts.read().containing(real);
+    PathInfo.Kind kind = PathInfo.Kind.OTHER;
+    if (attrs.isDirectory()) {
+      kind =
+          mount.isBtrfs() && inode(path) == SUBVOLUME_ROOT_INODE
+              ? PathInfo.Kind.SUBVOLUME
+              : PathInfo.Kind.DIRECTORY;
+    }
+    return new PathInfo(path, kind, mount.fsType(), mount.source());
+  }
+
+  @Override
+  public Listing list(Path dir) throws BtrfsException {
+    if (!Files.exists(dir)) {
+      throw new BtrfsException(dir + " does not exist");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new BtrfsException(dir + " is not a directory");
+    }
+    Path real = realPath(dir);
+    Mounts mounts = Mounts.read();
+    Mount mount = mounts.containing(real);
+    if (!mount.isBtrfs()) {
+      throw new BtrfsException(dir + " is on a " + mount.fsType() + " filesystem, not btrfs");
+    }
+    List<Subvolume> subvolumes = new ArrayList<>();
+    List<String> directories = new ArrayList<>();
+    List<String> others = new ArrayList<>();
+    for (String name : names(dir, real)) {
+      Path entry = real.resolve(name);
+      BasicFileAttributes attrs;
+      try {
+        attrs = Files.readAttributes(entry, BasicFileAttributes.class, NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        continue; // deleted since the directory was read: it is not there
+      } catch (IOException e) {
+        throw new BtrfsException("cannot inspect " + entry + ": " + reason(e), e);
+      }
+      if (!attrs.isDirectory()) {
+        others.add(name);
+      } else if (inode(entry) != SUBVOLUME_ROOT_INODE || mounts.isMountPoint(entry)) {
+        // Another mount's root is not this directory's content, whatever its inode.
+        directories.add(name);
+      } else {
+        subvolumes.add(subvolume(mount, entry, name));
+      }
+    }
+    return new Listing(dir, subvolumes, directories, others);
+  }
+
+  @Override
+  public void snapshot(Path volume, Path destination) throws BtrfsException {
+    // btrfs would put the snapshot inside an existing directory of that name; refuse instead.
+    if (Files.exists(destination, NOFOLLOW_LINKS)) {
+      throw new BtrfsException(
+          "cannot snapshot " + volume + " to " + destination + ": it already exists");
+    }
+    try {
+      Processes.run(BtrfsCommands.snapshot(volume, destination));
+    } finally {
+      subvolumesByFilesystem.clear();
+    }
+  }
+
+  @Override
+  public void send(Path snapshot, Optional<Path> parent, Path targetDir) throws BtrfsException {
+    Path received = targetDir.resolve(snapshot.getFileName());
+    String what = "cannot send " + snapshot + " to " + targetDir + ": ";
+    if (Files.exists(received, NOFOLLOW_LINKS)) {
+      throw new BtrfsException(what + received + " already exists");
+    }
+    try {
+      Listed sent = describe(snapshot);
+      // A received snapshot is sent under the uuid it was received as.
+      String expected = sent.receivedUuid().orElse(sent.uuid());
+      Processes.pipe(BtrfsCommands.send(snapshot, parent), BtrfsCommands.receive(targetDir));
+      subvolumesByFilesystem.clear();
+      verifyReceived(received, expected);
+    } catch (BtrfsException e) {
+      throw new BtrfsException(what + e.getMessage() + removePartial(received), e);
+    } finally {
+      subvolumesByFilesystem.clear();
+    }
+  }
+
+  @Override
+  public void delete(List<Path> subvolumes) throws BtrfsException {
+    if (subvolumes.isEmpty()) {
+      return;
+    }
+    // btrfs deletes what it can and reports the rest; check first so that a bad batch changes
+    // nothing.
+    Set<Path> seen = new HashSet<>();
+    for (Path p : subvolumes) {
+      if (!seen.add(p.toAbsolutePath().normalize())) {
+        throw new BtrfsException("cannot delete " + p + ": it is listed twice");
+      }
+      PathInfo info = inspect(p);
+      if (info.kind() == PathInfo.Kind.MISSING) {
+        throw new BtrfsException("cannot delete " + p + ": it does not exist");
+      }
+      if (info.kind() != PathInfo.Kind.SUBVOLUME) {
+        throw new BtrfsException("cannot delete " + p + ": it is not a btrfs subvolume");
+      }
+    }
+    try {
+      Processes.run(BtrfsCommands.delete(subvolumes));
+    } finally {
+      subvolumesByFilesystem.clear();
+    }
+  }
+
+  private void verifyReceived(Path received, String expectedReceivedUuid) throws BtrfsException {
+    Optional<String> receivedUuid = describe(received).receivedUuid();
+    if (Files.isWritable(received)) {
+      throw new BtrfsException("the received " + received + " is not read-only");
+    }
+    if (!receivedUuid.equals(Optional.of(expectedReceivedUuid))) {
+      throw new BtrfsException(
+          "the received "
+              + received
+              + " has received uuid "
+              + receivedUuid.orElse("-")
+              + ", expected "
+              + expectedReceivedUuid);
+    }
+  }
+
+  /**
+   * Removes what an interrupted receive left at {@code received}: it did not exist before the send
+   * and is still writable (receive makes it read-only only when complete). Returns what to add to
+   * the failure message.
+   */
+  private String removePartial(Path received) {
+    if (!Files.exists(received, NOFOLLOW_LINKS) || !Files.isWritable(received)) {
+      return "";
+    }
+    try {
+      Processes.run(BtrfsCommands.delete(List.of(received)));
+      return "; removed the partial " + received;
+    } catch (BtrfsException e) {
+      return "; could not remove the partial " + received + ": " + e.getMessage();
+    } finally {
+      subvolumesByFilesystem.clear();
+    }
+  }
+
+  /** What btrfs knows about the subvolume at {@code path}. */
+  private Listed describe(Path path) throws BtrfsException {
+    PathInfo info = inspect(path);
+    if (info.kind() != PathInfo.Kind.SUBVOLUME) {
+      throw new BtrfsException(
+          path
+              + (info.kind() == PathInfo.Kind.MISSING ? " does not exist" : " is not a subvolume"));
+    }
+    Path real = realPath(path);
+    return listed(Mounts.read().containing(real), real);
+  }
+
+  private Subvolume subvolume(Mount mount, Path entry, String name) throws BtrfsException {
+    Listed l = listed(mount, entry);
+    // access(W_OK) fails with EROFS on a read-only subvolume, even for root.
+    return new Subvolume(
+        name, l.uuid(), l.parentUuid(), l.receivedUuid(), !Files.isWritable(entry), l.generation());
+  }
+
+  /**
+   * The list entry of subvolume {@code real} on {@code mount}'s filesystem, listing the filesystem
+   * again once if it is missing (created since this instance listed it).
+   */
+  private Listed listed(Mount mount, Path real) throws BtrfsException {
+    String path = mount.pathInFilesystem(real);
+    Map<String, Listed> cached = subvolumesByFilesystem.get(mount.source());
+    if (cached == null || !cached.containsKey(path)) {
+      cached = SubvolumeListParser.parse(Processes.run(BtrfsCommands.listAll(mount.point())));
+      subvolumesByFilesystem.put(mount.source(), cached);
+    }
+    Listed listed = cached.get(path);
+    if (listed == null) {
+      throw new BtrfsException(
+          real + " is a subvolume, but btrfs subvolume list on " + mount.point() + " lacks it");
+    }
+    return listed;
+  }
+
+  private static List<String> names(Path dir, Path real) throws BtrfsException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(real)) {
+      entries.forEach(e -> names.add(e.getFileName().toString()));
+    } catch (DirectoryIteratorException e) {
+      throw new BtrfsException("cannot read directory " + dir + ": " + reason(e.getCause()), e);
+    } catch (AccessDeniedException e) {
+      throw new BtrfsException("cannot read directory " + dir + ": permission denied", e);
+    } catch (IOException e) {
+      throw new BtrfsException("cannot read directory " + dir + ": " + reason(e), e);
+    }
+    names.sort(null);
+    return names;
+  }
+
+  private static Path realPath(Path path) throws BtrfsException {
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      throw new BtrfsException("cannot resolve " + path + ": " + reason(e), e);
+    }
+  }
+
+  private static long inode(Path path) throws BtrfsException {
+    try {
+      return (Long) Files.getAttribute(path, "unix:ino", NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new BtrfsException("cannot inspect " + path + ": " + reason(e), e);
+    }
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.toString();
+  }
+}

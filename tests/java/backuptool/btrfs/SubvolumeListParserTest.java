@@ -1,0 +1,56 @@
+package backuptool.btrfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import backuptool.btrfs.SubvolumeListParser.Listed;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SubvolumeListParserTest {
+  private static final String UUID_A = "9d28319d-dcee-b144-af59-aa053ff51136";
+  private static final String UUID_B = "bc4fb6b9-2a62-e841-945f-4c64b62632ef";
+
+  /** Output of btrfs-progs 6.2 "subvolume list -a -c -u -q -R" on a mount of subvolume vol. */
+  private static final String OUTPUT =
+      "ID 256 gen 8 cgen 7 top level 5 parent_uuid -"
+          + " ".repeat(36)
+          + "received_uuid -"
+          + " ".repeat(36)
+          + "uuid "
+          + UUID_A
+          + " path <FS_TREE>/vol\n"
+          + "ID 258 gen 7 cgen 9 top level 256 parent_uuid "
+          + UUID_A
+          + " received_uuid "
+          + UUID_B
+          + " uuid 0693eeb3-7828-8647-b98c-67e76650910b path vol/snaps/2026-01-01 with space\n";
+
+  @Test
+  void parsesIdentityAndFullPaths() throws BtrfsException {
+    Map<String, Listed> listed = SubvolumeListParser.parse(OUTPUT);
+
+    assertEquals(
+        new Listed("vol", UUID_A, Optional.empty(), Optional.empty(), 7), listed.get("vol"));
+    assertEquals(
+        new Listed(
+            "vol/snaps/2026-01-01 with space",
+            "0693eeb3-7828-8647-b98c-67e76650910b",
+            Optional.of(UUID_A),
+            Optional.of(UUID_B),
+            9),
+        listed.get("vol/snaps/2026-01-01 with space"));
+    assertEquals(2, listed.size());
+  }
+
+  @Test
+  void anEmptyListIsEmpty() throws BtrfsException {
+    assertEquals(Map.of(), SubvolumeListParser.parse(""));
+  }
+
+  @Test
+  void anUnexpectedLineIsAnError() {
+    assertThrows(BtrfsException.class, () -> SubvolumeListParser.parse("ID 256 gen 8 path x\n"));
+  }
+}
