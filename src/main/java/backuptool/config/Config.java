@@ -1,0 +1,17 @@
+package backuptool.config;
+
+import backuptool.model.Pair;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** A loaded, valid configuration: at least one pair, names and directories all distinct. */
+public record Config(Path file, boolean defaultVerbose, boolean dryRun, List<Pair> pairs) {
+  public Config {
+    pairs = List.copyOf(pairs);
+  }
+
+  public Optional<Pair> pair(String name) {
+    return pairs.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+}

@@ -1,0 +1,312 @@
+package backuptool.config;
+
+import backuptool.model.Pair;
+import backuptool.model.Retention;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tomlj.Toml;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlPosition;
+import org.tomlj.TomlTable;
+import org.tomlj.TomlVersion;
+
+/** Loads and validates a configuration file; the only class that sees tomlj. */
+public final class ConfigLoader {
+  private static final Set<String> TOP_KEYS = Set.of("global", "backup_pairs");
+  private static final Set<String> GLOBAL_KEYS = Set.of("default_verbose", "dry_run");
+  private static final List<String> PAIR_KEYS =
+      List.of(
+          "name",
+          "original_volume",
+          "source",
+          "target",
+          "retention_days",
+          "retention_count",
+          "target_retention_days",
+          "target_retention_count");
+  private static final int MAX_DAYS = 100_000;
+  private static final int MAX_COUNT = 1_000_000;
+
+  private final Path file;
+  private final List<Located> errors = new ArrayList<>();
+
+  private ConfigLoader(Path file) {
+    this.file = file;
+  }
+
+  /** The configuration in {@code file}, or every reason why it cannot be used. */
+  public static Config load(Path file) throws ConfigException {
+    return new ConfigLoader(file).load();
+  }
+
+  private Config load() throws ConfigException {
+    String text = read();
+    TomlParseResult toml = Toml.parse(text, TomlVersion.V1_0_0);
+    toml.errors().forEach(e -> error(e.position(), e.getMessage()));
+    if (!errors.isEmpty()) {
+      throw failure(); // a broken file's values cannot be trusted
+    }
+    checkKnown(toml, TOP_KEYS, "");
+    boolean verbose = false;
+    boolean dryRun = false;
+    if (toml.contains("global")) {
+      if (toml.get("global") instanceof TomlTable global) {
+        checkKnown(global, GLOBAL_KEYS, "global.");
+        verbose = bool(toml, "global.default_verbose");
+        dryRun = bool(toml, "global.dry_run");
+      } else {
+        error(toml.inputPositionOf("global"), "'global' must be a table: write [global]");
+      }
+    }
+    List<Pair> pairs = pairs(toml);
+    if (!errors.isEmpty()) {
+      throw failure();
+    }
+    return new Config(file, verbose, dryRun, pairs);
+  }
+
+  private String read() throws ConfigException {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (NoSuchFileException e) {
+      throw fileError("does not exist");
+    } catch (AccessDeniedException e) {
+      throw fileError("cannot be read: permission denied");
+    } catch (CharacterCodingException e) {
+      throw fileError("is not valid UTF-8 text");
+    } catch (IOException e) {
+      String why =
+          Files.isDirectory(file) ? "is a directory, not a file" : String.valueOf(e.getMessage());
+      throw fileError("cannot be read: " + why);
+    }
+  }
+
+  private ConfigException fileError(String what) {
+    return new ConfigException(List.of(file + ": the configuration file " + what));
+  }
+
+  private List<Pair> pairs(TomlParseResult toml) {
+    List<Pair> pairs = new ArrayList<>();
+    if (!toml.contains("backup_pairs")) {
+      error(
+          null,
+          "no backup pairs: add at least one [[backup_pairs]] table (see the shipped backup_config.toml)");
+      return pairs;
+    }
+    if (!(toml.get("backup_pairs") instanceof TomlArray array) || !allTables(array)) {
+      error(
+          toml.inputPositionOf("backup_pairs"),
+          "'backup_pairs' must be tables: write [[backup_pairs]]");
+      return pairs;
+    }
+    Map<String, TomlPosition> names = new HashMap<>();
+    Map<Path, String> dirs = new HashMap<>();
+    for (int i = 0; i < array.size(); i++) {
+      TomlTable table = array.getTable(i);
+      TomlPosition where = array.inputPositionOf(i);
+      PairReader reader = new PairReader(table, where, this);
+      checkKnown(table, Set.copyOf(PAIR_KEYS), "");
+      Pair pair = reader.read();
+      if (pair == null) {
+        continue;
+      }
+      TomlPosition first = names.putIfAbsent(pair.name(), table.inputPositionOf("name"));
+      if (first != null) {
+        error(
+            table.inputPositionOf("name"),
+            "duplicate pair name '" + pair.name() + "' (first used at line " + first.line() + ")");
+      }
+      claim(dirs, pair.source(), pair, "source", table);
+      claim(dirs, pair.target(), pair, "target", table);
+      pairs.add(pair);
+    }
+    return pairs;
+  }
+
+  /** Two pairs sharing a snapshot or backup directory would purge each other's snapshots. */
+  private void claim(Map<Path, String> dirs, Path dir, Pair pair, String key, TomlTable table) {
+    String owner = dirs.putIfAbsent(dir, "'" + key + "' of pair '" + pair.name() + "'");
+    if (owner != null && !owner.endsWith("pair '" + pair.name() + "'")) {
+      error(
+          table.inputPositionOf(key),
+          key
+              + " "
+              + dir
+              + " is already the "
+              + owner
+              + "; each pair needs directories of its own");
+    }
+  }
+
+  private static boolean allTables(TomlArray array) {
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.get(i) instanceof TomlTable)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void checkKnown(TomlTable table, Set<String> known, String prefix) {
+    for (String key : table.keySet()) {
+      if (!known.contains(key)) {
+        String hint =
+            Spelling.closest(key, known).map(k -> " (did you mean '" + k + "'?)").orElse("");
+        error(
+            table.inputPositionOf(TomlQuoting.key(key)),
+            "unknown key '" + prefix + key + "'" + hint);
+      }
+    }
+  }
+
+  private boolean bool(TomlTable table, String dotted) {
+    if (!table.contains(dotted)) {
+      return false;
+    }
+    if (table.get(dotted) instanceof Boolean b) {
+      return b;
+    }
+    error(
+        table.inputPositionOf(dotted),
+        "'" + dotted + "' must be true or false, not " + TomlTypes.describe(table.get(dotted)));
+    return false;
+  }
+
+  void error(TomlPosition at, String message) {
+    String where = at == null ? file.toString() : file + ":" + at.line() + ":" + at.column();
+    errors.add(
+        new Located(
+            at == null ? 0 : at.line(), at == null ? 0 : at.column(), where + ": " + message));
+  }
+
+  /** An error and where it is, so that all errors can be listed in file order. */
+  private record Located(int line, int column, String text) {}
+
+  private ConfigException failure() {
+    return new ConfigException(
+        errors.stream()
+            .sorted(
+                java.util.Comparator.comparingInt(Located::line).thenComparingInt(Located::column))
+            .map(Located::text)
+            .toList());
+  }
+
+  /** Reads one pair table, reporting each problem; returns null if any was found. */
+  private static final class PairReader {
+    private final TomlTable table;
+    private final TomlPosition where;
+    private final ConfigLoader loader;
+    private boolean ok = true;
+
+    PairReader(TomlTable table, TomlPosition where, ConfigLoader loader) {
+      this.table = table;
+      this.where = where;
+      this.loader = loader;
+    }
+
+    Pair read() {
+      for (String key : PAIR_KEYS) {
+        if (!table.contains(key)) {
+          fail(where, "backup pair is missing the key '" + key + "'");
+        }
+      }
+      String name = string("name");
+      if (name != null && !name.matches("[A-Za-z0-9._-]{1,64}")
+          || ".".equals(name)
+          || "..".equals(name)) {
+        fail(
+            table.inputPositionOf("name"),
+            "pair name '"
+                + name
+                + "' may only use letters, digits, '.', '_' and '-' (1 to 64 of them, not '.' or '..')");
+      }
+      Path volume = path("original_volume");
+      Path source = path("source");
+      Path target = path("target");
+      Retention sourceKeep = retention("retention_days", "retention_count");
+      Retention targetKeep = retention("target_retention_days", "target_retention_count");
+      if (source != null && source.equals(target)) {
+        fail(
+            table.inputPositionOf("target"),
+            "target must not be the same directory as source ("
+                + source
+                + "): backups belong on another filesystem");
+      }
+      if (!ok) {
+        return null;
+      }
+      return new Pair(name, volume, source, target, sourceKeep, targetKeep);
+    }
+
+    private String string(String key) {
+      Object value = table.get(key);
+      if (value == null) {
+        return null;
+      }
+      if (value instanceof String s) {
+        return s;
+      }
+      fail(
+          table.inputPositionOf(key),
+          "'" + key + "' must be a string, not " + TomlTypes.describe(value));
+      return null;
+    }
+
+    private Path path(String key) {
+      String text = string(key);
+      if (text == null) {
+        return null;
+      }
+      if (!text.startsWith("/") || text.indexOf('\0') >= 0) {
+        fail(
+            table.inputPositionOf(key),
+            "'" + key + "' must be an absolute path (starting with /), not \"" + text + "\"");
+        return null;
+      }
+      return Path.of(text).normalize();
+    }
+
+    private Retention retention(String daysKey, String countKey) {
+      Integer days = integer(daysKey, 0, MAX_DAYS);
+      Integer count = integer(countKey, 1, MAX_COUNT);
+      return days == null || count == null ? null : new Retention(days, count);
+    }
+
+    private Integer integer(String key, int min, int max) {
+      Object value = table.get(key);
+      if (value == null) {
+        return null;
+      }
+      if (!(value instanceof Long n)) {
+        fail(
+            table.inputPositionOf(key),
+            "'" + key + "' must be a whole number, not " + TomlTypes.describe(value));
+        return null;
+      }
+      if (n < min || n > max) {
+        fail(
+            table.inputPositionOf(key),
+            "'" + key + "' must be between " + min + " and " + max + ", not " + n);
+        return null;
+      }
+      return n.intValue();
+    }
+
+    private void fail(TomlPosition at, String message) {
+      ok = false;
+      loader.error(at, message);
+    }
+  }
+}

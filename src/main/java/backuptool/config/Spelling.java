@@ -1,0 +1,36 @@
+package backuptool.config;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Optional;
+
+/** Suggests the known key a misspelt one was probably meant to be. */
+final class Spelling {
+  private Spelling() {}
+
+  static Optional<String> closest(String word, Collection<String> known) {
+    return known.stream()
+        .filter(k -> distance(word, k) <= Math.max(2, k.length() / 4))
+        .min(Comparator.comparingInt((String k) -> distance(word, k)).thenComparing(k -> k));
+  }
+
+  /** Levenshtein distance. */
+  static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}
