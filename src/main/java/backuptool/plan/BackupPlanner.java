@@ -1,0 +1,106 @@
+package backuptool.plan;
+
+import backuptool.model.Snapshot;
+import backuptool.scan.Ignored;
+import backuptool.scan.PairScan;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Plans the sends that bring each target up to date: every snapshot newer than the target's newest
+ * backup, oldest first, each incremental from the one before it.
+ */
+public final class BackupPlanner {
+  private BackupPlanner() {}
+
+  public static Plan plan(List<PairScan> scans, LocalDateTime now) {
+    List<PairPlan> pairs = new ArrayList<>();
+    for (PairScan scan : scans) {
+      pairs.add(planPair(scan));
+    }
+    return new Plan(Verb.BACKUP, now, pairs);
+  }
+
+  private static PairPlan planPair(PairScan scan) {
+    List<String> problems = Problems.of(scan);
+    if (!problems.isEmpty()) {
+      return PairPlan.failed(scan.pair(), problems);
+    }
+    List<Step> steps = new ArrayList<>();
+    Optional<Snapshot> newestBackup = scan.newestBackup();
+    Optional<Snapshot> parent = scan.commonParent();
+    boolean parentJustSent = false;
+    int sends = 0;
+    for (Snapshot s : scan.source().snapshots()) {
+      Optional<Snapshot> backup = scan.backupOf(s);
+      if (backup.isPresent()) {
+        steps.add(
+            Step.Decision.verbose(
+                "ok", s.name().text(), "already backed up as " + backup.get().path()));
+      } else if (scan.olderThanNewestBackup(s)) {
+        steps.add(
+            Step.Decision.shown(
+                "skip",
+                s.name().text(),
+                "older than the newest backup "
+                    + newestBackup.get().name()
+                    + " on the target, so it cannot join the incremental chain"));
+      } else if (scan.target().has(s.name().text())) {
+        steps.add(Step.Decision.shown("skip", s.name().text(), collision(scan, s)));
+      } else {
+        String reason =
+            parent.isEmpty()
+                ? "full send, the target has no backup of an earlier snapshot"
+                : "incremental from "
+                    + parent.get().name()
+                    + (parentJustSent ? ", sent just before" : ", whose backup is on the target");
+        steps.add(
+            new Step.Send(s.path(), parent.map(Snapshot::path), scan.pair().target(), reason));
+        parent = Optional.of(s);
+        parentJustSent = true;
+        sends++;
+      }
+    }
+    if (sends == 0) {
+      steps.add(Step.Decision.shown("ok", "", upToDate(scan)));
+    }
+    Leftovers.add(scan, steps);
+    return new PairPlan(scan.pair(), List.of(), steps);
+  }
+
+  private static String upToDate(PairScan scan) {
+    List<Snapshot> snaps = scan.source().snapshots();
+    if (snaps.isEmpty()) {
+      return "nothing to send, " + scan.pair().source() + " holds no snapshots";
+    }
+    Snapshot newest = snaps.get(snaps.size() - 1);
+    return scan.backupOf(newest).isPresent()
+        ? "nothing to send, the newest snapshot " + newest.name() + " is already backed up"
+        : "nothing to send, for the reasons above";
+  }
+
+  private static String collision(PairScan scan, Snapshot s) {
+    String name = s.name().text();
+    Optional<Snapshot> mismatch =
+        scan.mismatched().stream().filter(m -> m.name().text().equals(name)).findFirst();
+    if (mismatch.isPresent()) {
+      return "the target's "
+          + name
+          + " was received from "
+          + mismatch.get().subvolume().receivedUuid().orElse("?")
+          + ", not from this snapshot ("
+          + s.subvolume().uuid()
+          + "): it is not a backup of it; rename or remove it to back this snapshot up";
+    }
+    Ignored other =
+        scan.target().ignored().stream()
+            .filter(i -> i.name().equals(name))
+            .findFirst()
+            .orElseThrow();
+    return "the target already has an entry of that name ("
+        + other.why()
+        + "); check it and remove it to back this snapshot up";
+  }
+}

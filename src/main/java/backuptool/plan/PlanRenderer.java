@@ -1,0 +1,91 @@
+package backuptool.plan;
+
+import backuptool.model.SnapshotName;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Renders a plan for people: one line per operation or decision, each with its reason. */
+public final class PlanRenderer {
+  private static final int WORD_WIDTH = 7;
+
+  private PlanRenderer() {}
+
+  /** The plan as text; {@code verbose} adds ignored entries and the exact btrfs command lines. */
+  public static String render(Plan plan, boolean verbose) {
+    StringBuilder out = new StringBuilder();
+    int pairs = plan.pairs().size();
+    out.append("Plan for ").append(plan.verb().flag()).append(" of ").append(plural(pairs, "pair"));
+    out.append(", at ")
+        .append(SnapshotName.of(plan.now(), java.util.Optional.empty()).text())
+        .append(":\n");
+    for (PairPlan pair : plan.pairs()) {
+      out.append("pair ").append(pair.pair().name()).append(header(plan.verb(), pair)).append('\n');
+      for (String problem : pair.problems()) {
+        line(out, "  ", "error", "", "cannot " + plan.verb().action() + " this pair: " + problem);
+      }
+      Map<Step.Operation, String> commandAfter = commandsAfterLastOfBatch(pair);
+      String indent = "  ";
+      for (Step step : pair.steps()) {
+        if (step instanceof Step.Heading h) {
+          out.append("  ").append(h.text()).append('\n');
+          indent = "    ";
+        } else if (step instanceof Step.Decision d) {
+          if (verbose || !d.verboseOnly()) {
+            line(out, indent, d.word(), d.subject(), d.reason());
+          }
+        } else if (step instanceof Step.Operation op) {
+          line(out, indent, op.word(), op.subject(), op.reason());
+          if (verbose && commandAfter.containsKey(op)) {
+            out.append(indent)
+                .append(" ".repeat(WORD_WIDTH + 1))
+                .append("$ ")
+                .append(commandAfter.get(op))
+                .append('\n');
+          }
+        }
+      }
+    }
+    int ops = plan.operationCount();
+    out.append(ops == 0 ? "No operations." : plural(ops, "operation") + ".");
+    long failed = plan.pairs().stream().filter(p -> !p.problems().isEmpty()).count();
+    if (failed > 0) {
+      out.append(" ")
+          .append(plural((int) failed, "pair"))
+          .append(" cannot be done, see the errors above.");
+    }
+    return out.append('\n').toString();
+  }
+
+  /** A batch's command is shown once, under its last operation. */
+  private static Map<Step.Operation, String> commandsAfterLastOfBatch(PairPlan pair) {
+    Map<Step.Operation, String> after = new IdentityHashMap<>();
+    for (List<Step.Operation> batch : Batches.of(pair.operations())) {
+      after.put(batch.get(batch.size() - 1), Batches.command(batch));
+    }
+    return after;
+  }
+
+  private static String header(Verb verb, PairPlan plan) {
+    var pair = plan.pair();
+    switch (verb) {
+      case SNAPSHOT:
+        return ": " + pair.originalVolume() + " -> " + pair.source();
+      case BACKUP:
+        return ": " + pair.source() + " -> " + pair.target();
+      default:
+        return "";
+    }
+  }
+
+  private static void line(
+      StringBuilder out, String indent, String word, String subject, String reason) {
+    out.append(indent).append(word);
+    out.append(" ".repeat(Math.max(1, WORD_WIDTH + 1 - word.length())));
+    out.append(subject.isEmpty() ? reason : subject + ": " + reason).append('\n');
+  }
+
+  static String plural(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+}

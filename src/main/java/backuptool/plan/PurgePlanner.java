@@ -1,0 +1,115 @@
+package backuptool.plan;
+
+import backuptool.model.Retention;
+import backuptool.model.Snapshot;
+import backuptool.retention.RetentionRules;
+import backuptool.retention.Verdict;
+import backuptool.scan.PairScan;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Plans deletions by each side's retention, under safety rules no setting overrides: never the
+ * newest snapshot or backup, never the common parent on either side, never a snapshot that is still
+ * waiting to be sent.
+ */
+public final class PurgePlanner {
+  private PurgePlanner() {}
+
+  public static Plan plan(List<PairScan> scans, LocalDateTime now) {
+    List<PairPlan> pairs = new ArrayList<>();
+    for (PairScan scan : scans) {
+      List<String> problems = Problems.of(scan);
+      if (!problems.isEmpty()) {
+        // Each side's safety rules need the other side: purge neither when one is unknown.
+        pairs.add(PairPlan.failed(scan.pair(), problems));
+        continue;
+      }
+      List<Step> steps = new ArrayList<>();
+      sourceSide(scan, now, steps);
+      targetSide(scan, now, steps);
+      Leftovers.add(scan, steps);
+      pairs.add(new PairPlan(scan.pair(), List.of(), steps));
+    }
+    return new Plan(Verb.PURGE, now, pairs);
+  }
+
+  private static void sourceSide(PairScan scan, LocalDateTime now, List<Step> steps) {
+    List<Snapshot> snaps = scan.source().snapshots();
+    Optional<Snapshot> parent = scan.commonParent();
+    Function<Snapshot, Optional<String>> protection =
+        s -> {
+          if (s.equals(snaps.get(snaps.size() - 1))) {
+            return Optional.of("newest snapshot");
+          }
+          if (parent.filter(s::equals).isPresent()) {
+            return Optional.of("common parent, the next incremental backup is sent from it");
+          }
+          boolean waiting = scan.backupOf(s).isEmpty() && !scan.olderThanNewestBackup(s);
+          return waiting
+              ? Optional.of("not yet backed up, it is waiting to be sent")
+              : Optional.empty();
+        };
+    side(
+        "snapshots in " + scan.pair().source(),
+        snaps,
+        scan.pair().sourceRetention(),
+        now,
+        protection,
+        steps);
+  }
+
+  private static void targetSide(PairScan scan, LocalDateTime now, List<Step> steps) {
+    List<Snapshot> backups = scan.backups();
+    Optional<Snapshot> parentBackup = scan.commonParent().flatMap(scan::backupOf);
+    Function<Snapshot, Optional<String>> protection =
+        b -> {
+          if (b.equals(backups.get(backups.size() - 1))) {
+            return Optional.of("newest backup");
+          }
+          if (parentBackup.filter(b::equals).isPresent()) {
+            return Optional.of("backup of the common parent, the next incremental backup needs it");
+          }
+          return Optional.empty();
+        };
+    side(
+        "backups in " + scan.pair().target(),
+        backups,
+        scan.pair().targetRetention(),
+        now,
+        protection,
+        steps);
+  }
+
+  private static void side(
+      String what,
+      List<Snapshot> oldestFirst,
+      Retention retention,
+      LocalDateTime now,
+      Function<Snapshot, Optional<String>> protection,
+      List<Step> steps) {
+    steps.add(new Step.Heading(what + " (" + retention + "):"));
+    if (oldestFirst.isEmpty()) {
+      steps.add(Step.Decision.shown("ok", "", "none, nothing to purge"));
+      return;
+    }
+    for (Verdict v : RetentionRules.decide(oldestFirst, retention, now)) {
+      String name = v.snapshot().name().text();
+      Optional<String> guard = protection.apply(v.snapshot());
+      if (v.keep()) {
+        steps.add(Step.Decision.shown("keep", name, v.reason()));
+      } else if (guard.isPresent()) {
+        steps.add(
+            Step.Decision.shown(
+                "keep",
+                name,
+                guard.get() + " (retention alone would delete it: " + v.reason() + ")"));
+      } else {
+        steps.add(new Step.Delete(v.snapshot().path(), v.reason()));
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package backuptool.plan;
+
+import backuptool.btrfs.PathInfo;
+import backuptool.model.SnapshotName;
+import backuptool.scan.SnapshotScan;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Plans one read-only snapshot per pair, all with the same name. */
+public final class SnapshotPlanner {
+  private SnapshotPlanner() {}
+
+  public static Plan plan(List<SnapshotScan> scans, SnapshotName name, LocalDateTime now) {
+    List<PairPlan> pairs = new ArrayList<>();
+    for (SnapshotScan scan : scans) {
+      List<String> problems = problems(scan);
+      if (!problems.isEmpty()) {
+        pairs.add(PairPlan.failed(scan.pair(), problems));
+        continue;
+      }
+      String reason = "read-only snapshot of " + scan.pair().originalVolume();
+      pairs.add(
+          new PairPlan(
+              scan.pair(),
+              List.of(),
+              List.of(
+                  new Step.CreateSnapshot(
+                      scan.pair().originalVolume(), scan.destination().path(), reason))));
+    }
+    return new Plan(Verb.SNAPSHOT, now, pairs);
+  }
+
+  private static List<String> problems(SnapshotScan scan) {
+    if (scan.problem().isPresent()) {
+      return List.of(scan.problem().get());
+    }
+    List<String> problems = new ArrayList<>();
+    PathInfo volume = scan.volume();
+    PathInfo source = scan.source();
+    if (volume.kind() == PathInfo.Kind.MISSING) {
+      problems.add("original volume " + volume.path() + " does not exist");
+    } else if (volume.kind() != PathInfo.Kind.SUBVOLUME) {
+      problems.add(
+          "original volume "
+              + volume.path()
+              + " is not a btrfs subvolume (only subvolumes can be snapshotted; create one with: btrfs subvolume create)");
+    }
+    if (source.kind() == PathInfo.Kind.MISSING) {
+      problems.add(
+          "snapshot directory "
+              + source.path()
+              + " does not exist (create it with: mkdir -p "
+              + source.path()
+              + ")");
+    } else if (!source.isDirectory()) {
+      problems.add("snapshot directory " + source.path() + " is not a directory");
+    } else if (!source.onBtrfs()) {
+      problems.add(
+          "snapshot directory "
+              + source.path()
+              + " is on a filesystem of type "
+              + source.fsType()
+              + ", not btrfs");
+    } else if (volume.kind() == PathInfo.Kind.SUBVOLUME
+        && !source.filesystem().equals(volume.filesystem())) {
+      problems.add(
+          "snapshot directory "
+              + source.path()
+              + " is not on the same btrfs filesystem as "
+              + volume.path()
+              + " (snapshots cannot cross filesystems)");
+    }
+    if (problems.isEmpty() && scan.destination().kind() != PathInfo.Kind.MISSING) {
+      problems.add(
+          scan.destination().path()
+              + " already exists; nothing is overwritten (wait a second, or choose another --suffix)");
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,107 @@
+package backuptool.plan;
+
+import backuptool.btrfs.BtrfsCommands;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** One line of a plan: an operation to run, or a decision shown for its reason. */
+public sealed interface Step {
+
+  /** Something that changes btrfs. */
+  sealed interface Operation extends Step {
+    /** Why the plan does this, in words. */
+    String reason();
+
+    /** The verb shown in the plan: "create", "send", "delete". */
+    String word();
+
+    /** What the plan line names: the new snapshot's path or a snapshot's name. */
+    String subject();
+
+    /** A complete description for results: "send X to DIR". */
+    String describe();
+
+    /** The btrfs command line the real implementation runs for this operation alone. */
+    String command();
+  }
+
+  /** A read-only snapshot of {@code volume} at {@code destination}. */
+  record CreateSnapshot(Path volume, Path destination, String reason) implements Operation {
+    public String word() {
+      return "create";
+    }
+
+    public String subject() {
+      return destination.toString();
+    }
+
+    public String describe() {
+      return "create snapshot " + destination;
+    }
+
+    public String command() {
+      return BtrfsCommands.display(BtrfsCommands.snapshot(volume, destination));
+    }
+  }
+
+  /**
+   * Send {@code snapshot} (from {@code parent} if present) and receive it into {@code targetDir}.
+   */
+  record Send(Path snapshot, Optional<Path> parent, Path targetDir, String reason)
+      implements Operation {
+    public String word() {
+      return "send";
+    }
+
+    public String subject() {
+      return snapshot.getFileName().toString();
+    }
+
+    public String describe() {
+      return "send " + snapshot + " to " + targetDir;
+    }
+
+    public String command() {
+      return BtrfsCommands.display(BtrfsCommands.send(snapshot, parent))
+          + " | "
+          + BtrfsCommands.display(BtrfsCommands.receive(targetDir));
+    }
+  }
+
+  /** Delete subvolume {@code subvolume}; consecutive deletes in one directory run as one batch. */
+  record Delete(Path subvolume, String reason) implements Operation {
+    public String word() {
+      return "delete";
+    }
+
+    public String subject() {
+      return subvolume.getFileName().toString();
+    }
+
+    public String describe() {
+      return "delete " + subvolume;
+    }
+
+    public String command() {
+      return BtrfsCommands.display(BtrfsCommands.delete(List.of(subvolume)));
+    }
+  }
+
+  /**
+   * A decision that changes nothing, such as "keep" or "skip", shown with its reason; lines that
+   * only matter for diagnosis are {@code verboseOnly}.
+   */
+  record Decision(String word, String subject, String reason, boolean verboseOnly) implements Step {
+    static Decision shown(String word, String subject, String reason) {
+      return new Decision(word, subject, reason, false);
+    }
+
+    static Decision verbose(String word, String subject, String reason) {
+      return new Decision(word, subject, reason, true);
+    }
+  }
+
+  /** A heading that groups the lines after it, such as one side of a pair. */
+  record Heading(String text) implements Step {}
+}

@@ -1,0 +1,2 @@
+/** Scanning: what exists on each side of a pair, as values for the planners. */
+package backuptool.scan;

@@ -1,0 +1,192 @@
+package backuptool.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import backuptool.btrfs.BtrfsException;
+import backuptool.btrfs.FakeBtrfs;
+import backuptool.exec.Executor;
+import backuptool.exec.Outcome;
+import backuptool.model.Pair;
+import backuptool.model.Retention;
+import backuptool.model.Snapshot;
+import backuptool.model.SnapshotName;
+import backuptool.scan.PairScan;
+import backuptool.scan.Scanner;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Invariants over many random machines: a plan executed on the fake has exactly the plan's effect,
+ * a second backup has nothing to do, and purge never breaks a safety rule.
+ */
+class PlanPropertiesTest {
+  private static final LocalDateTime NOW = LocalDateTime.of(2026, 11, 22, 12, 0);
+  private static final Path VOLUME = Path.of("/data/live");
+  private static final Path SNAPS = Path.of("/data/snaps");
+  private static final Path BACKUPS = Path.of("/backup/live");
+  private static final int ROUNDS = 300;
+
+  @Test
+  void backupHasExactlyItsPlannedEffectAndASecondRunHasNothingToDo() throws BtrfsException {
+    Random random = new Random(1);
+    for (int round = 0; round < ROUNDS; round++) {
+      FakeBtrfs btrfs = randomMachine(random);
+      Pair pair = pair(random);
+      Scanner scanner = new Scanner(btrfs);
+      PairScan before = scanner.scan(pair);
+      Plan plan = BackupPlanner.plan(List.of(before), NOW);
+      Set<String> expected = entries(before);
+      for (Step.Operation op : plan.pairs().get(0).operations()) {
+        Step.Send send = (Step.Send) op;
+        expected.add(BACKUPS.resolve(send.snapshot().getFileName()).toString());
+      }
+      assertTrue(run(btrfs, plan).ok());
+      PairScan after = scanner.scan(pair);
+      assertEquals(expected, entries(after), "the run changed exactly what the plan showed");
+      for (Step.Operation op : plan.pairs().get(0).operations()) {
+        Snapshot sent = find(after, ((Step.Send) op).snapshot());
+        assertTrue(after.backupOf(sent).isPresent(), "every planned send left a matching backup");
+      }
+      Plan second = BackupPlanner.plan(List.of(after), NOW);
+      assertEquals(0, second.operationCount(), () -> PlanRenderer.render(second, true));
+    }
+  }
+
+  @Test
+  void purgeHasExactlyItsPlannedEffectAndKeepsWhatSafetyNeeds() throws BtrfsException {
+    Random random = new Random(2);
+    for (int round = 0; round < ROUNDS; round++) {
+      FakeBtrfs btrfs = randomMachine(random);
+      Pair pair = pair(random);
+      Scanner scanner = new Scanner(btrfs);
+      PairScan before = scanner.scan(pair);
+      Plan plan = PurgePlanner.plan(List.of(before), NOW);
+      Set<String> deleted = new HashSet<>();
+      plan.pairs()
+          .get(0)
+          .operations()
+          .forEach(op -> deleted.add(((Step.Delete) op).subvolume().toString()));
+
+      List<Snapshot> snaps = before.source().snapshots();
+      List<Snapshot> backups = before.backups();
+      if (!snaps.isEmpty()) {
+        assertFalse(deleted.contains(last(snaps).path().toString()), "never the newest snapshot");
+      }
+      if (!backups.isEmpty()) {
+        assertFalse(deleted.contains(last(backups).path().toString()), "never the newest backup");
+      }
+      before
+          .commonParent()
+          .ifPresent(
+              p -> {
+                assertFalse(deleted.contains(p.path().toString()), "never the common parent");
+                assertFalse(
+                    deleted.contains(before.backupOf(p).orElseThrow().path().toString()),
+                    "never its backup");
+              });
+      for (Snapshot s : snaps) {
+        boolean waiting = before.backupOf(s).isEmpty() && !before.olderThanNewestBackup(s);
+        if (waiting) {
+          assertFalse(
+              deleted.contains(s.path().toString()), "never a snapshot waiting to be sent: " + s);
+        }
+      }
+      before
+          .target()
+          .ignored()
+          .forEach(
+              i ->
+                  assertFalse(
+                      deleted.contains(BACKUPS.resolve(i.name()).toString()),
+                      "never what is not a backup"));
+
+      Set<String> expected = entries(before);
+      expected.removeAll(deleted);
+      assertTrue(run(btrfs, plan).ok());
+      assertEquals(
+          expected, entries(scanner.scan(pair)), "the run deleted exactly what the plan showed");
+    }
+  }
+
+  private static Outcome run(FakeBtrfs btrfs, Plan plan) {
+    return new Executor(btrfs, new PrintStream(new ByteArrayOutputStream())).run(plan);
+  }
+
+  /** A machine with random snapshots, a random part of them backed up, and some clutter. */
+  private static FakeBtrfs randomMachine(Random random) throws BtrfsException {
+    FakeBtrfs btrfs =
+        new FakeBtrfs().mount(Path.of("/data"), "btrfs").mount(Path.of("/backup"), "btrfs");
+    btrfs.createSubvolume(VOLUME).mkdirs(SNAPS).mkdirs(BACKUPS);
+    int n = random.nextInt(15);
+    Set<String> names = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      LocalDateTime t =
+          NOW.minusHours(random.nextInt(24 * 120)).plusDays(random.nextInt(30) == 0 ? 3 : 0);
+      Optional<String> suffix =
+          random.nextInt(4) == 0 ? Optional.of("s" + random.nextInt(3)) : Optional.empty();
+      names.add(
+          random.nextInt(10) == 0 ? t.toLocalDate().toString() : SnapshotName.of(t, suffix).text());
+    }
+    for (String name : names) {
+      btrfs.snapshot(VOLUME, SNAPS.resolve(name));
+      if (random.nextInt(3) == 0) {
+        btrfs.send(SNAPS.resolve(name), Optional.empty(), BACKUPS);
+      }
+    }
+    for (int i = random.nextInt(4); i > 0; i--) {
+      String old =
+          SnapshotName.of(NOW.minusDays(100 + random.nextInt(200)), Optional.empty()).text();
+      if (!btrfs.exists(BACKUPS.resolve(old))) {
+        btrfs.addReceived(BACKUPS.resolve(old), "00000000-dead-0000-0000-00000000000" + i);
+      }
+    }
+    if (random.nextInt(5) == 0) {
+      btrfs.createSubvolume(BACKUPS.resolve("incomplete-" + random.nextInt(9)));
+    }
+    if (random.nextInt(5) == 0) {
+      btrfs.mkdirs(SNAPS.resolve("notes"));
+    }
+    return btrfs;
+  }
+
+  private static Pair pair(Random random) {
+    return new Pair(
+        "live",
+        VOLUME,
+        SNAPS,
+        BACKUPS,
+        new Retention(random.nextInt(40), 1 + random.nextInt(5)),
+        new Retention(random.nextInt(90), 1 + random.nextInt(8)));
+  }
+
+  private static Set<String> entries(PairScan scan) {
+    Set<String> all = new TreeSet<>();
+    for (var side : List.of(scan.source(), scan.target())) {
+      side.snapshots().forEach(s -> all.add(s.path().toString()));
+      side.ignored().forEach(i -> all.add(side.dir().resolve(i.name()).toString()));
+    }
+    return all;
+  }
+
+  private static Snapshot find(PairScan scan, Path path) {
+    return scan.source().snapshots().stream()
+        .filter(s -> s.path().equals(path))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static Snapshot last(List<Snapshot> list) {
+    return list.get(list.size() - 1);
+  }
+}
