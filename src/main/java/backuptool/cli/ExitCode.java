@@ -1,0 +1,24 @@
+package backuptool.cli;
+
+/** The exit codes; their meanings never change, new ones may be added. */
+final class ExitCode {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+  static final int LOCKED = 3;
+
+  static final String TABLE =
+      """
+      exit codes:
+        0  success (also: nothing to do)
+        1  an operation failed, or a pair could not be done
+        2  usage or configuration error; nothing was changed
+        3  another run holds the lock (reserved, not yet used)
+
+      configuration: --config FILE, else ./backup_config.toml, else
+      /etc/backup-tool/backup_config.toml; the shipped backup_config.toml
+      documents every key.
+      """;
+
+  private ExitCode() {}
+}

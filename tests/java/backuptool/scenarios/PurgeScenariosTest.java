@@ -1,0 +1,133 @@
+package backuptool.scenarios;
+
+import java.nio.file.Path;
+import org.approvaltests.Approvals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PurgeScenariosTest {
+  @TempDir Path tmp;
+
+  @Test
+  void directoriesMissing() {
+    Scenario s = Scenario.bare(tmp);
+    Approvals.verify(s.run("--purge", "--all"));
+  }
+
+  @Test
+  void directoriesEmpty() {
+    Scenario s = Scenario.standard(tmp);
+    Approvals.verify(s.run("--purge", "--all"));
+  }
+
+  @Test
+  void oneOldSnapshotIsKeptByTheCount() {
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("root", "2026-01-01T10:00:00")
+            .backedUp("root", "2026-01-01T10:00:00");
+    s.config(Scenario.config(1, 7, 1, 7));
+    Approvals.verify(s.run("--purge", "--pair", "root"));
+  }
+
+  @Test
+  void threeOldSnapshotsWithCountTwoTheOldestGoesOnBothSides() {
+    Scenario s = Scenario.standard(tmp);
+    for (String name :
+        new String[] {"2026-09-01T10:00:00", "2026-09-02T10:00:00", "2026-09-03T10:00:00"}) {
+      s.snapshot("root", name).backedUp("root", name);
+    }
+    s.config(Scenario.config(2, 7, 2, 7));
+    Approvals.verify(
+        s.run("--purge", "--pair", "root", "-v") + "\n" + s.run("--purge", "--pair", "root"));
+  }
+
+  @Test
+  void mixedAgesWithCountOneAndSevenDaysOnlyTheOldOnesGo() {
+    Scenario s = Scenario.standard(tmp);
+    for (String name :
+        new String[] {
+          "2026-10-01T10:00:00",
+          "2026-11-01T10:00:00",
+          "2026-11-14T10:00:00",
+          "2026-11-16T10:00:00",
+          "2026-11-20T10:00:00",
+          "2026-11-22T11:00:00"
+        }) {
+      s.snapshot("root", name).backedUp("root", name);
+    }
+    s.config(Scenario.config(1, 7, 1, 7));
+    Approvals.verify(s.run("--purge", "--pair", "root"));
+  }
+
+  @Test
+  void neverTheNewestTheCommonParentOrASnapshotNotYetSent() {
+    Scenario s = Scenario.standard(tmp);
+    s.snapshot("root", "2026-08-01T10:00:00").backedUp("root", "2026-08-01T10:00:00");
+    s.snapshot("root", "2026-08-02T10:00:00").backedUp("root", "2026-08-02T10:00:00");
+    s.snapshot("root", "2026-08-03T10:00:00");
+    s.snapshot("root", "2026-08-04T10:00:00");
+    s.config(Scenario.config(1, 0, 1, 0));
+    Approvals.verify(s.run("--purge", "--pair", "root", "--dry-run"));
+  }
+
+  @Test
+  void theCommonParentIsKeptOnBothSidesWhenNewerBackupsAreOfPurgedSnapshots() {
+    Scenario s = Scenario.standard(tmp);
+    s.snapshot("root", "2026-08-01T10:00:00").backedUp("root", "2026-08-01T10:00:00");
+    s.snapshot("root", "2026-08-02T10:00:00").backedUp("root", "2026-08-02T10:00:00");
+    s.btrfs.addReceived(
+        Scenario.ROOT_BACKUPS.resolve("2026-08-05T10:00:00"),
+        "12345678-0000-0000-0000-000000000000");
+    s.snapshot("root", "2026-08-06T10:00:00");
+    s.config(Scenario.config(1, 0, 1, 0));
+    Approvals.verify(s.run("--purge", "--pair", "root", "--dry-run"));
+  }
+
+  @Test
+  void dryRunTrueInTheConfigChangesNothing() {
+    Scenario s = Scenario.standard(tmp);
+    for (String name :
+        new String[] {"2026-09-01T10:00:00", "2026-09-02T10:00:00", "2026-09-03T10:00:00"}) {
+      s.snapshot("root", name).backedUp("root", name);
+    }
+    s.config("[global]\ndry_run = true\n\n" + Scenario.config(1, 7, 1, 7));
+    Approvals.verify(s.run("--purge", "--pair", "root"));
+  }
+
+  @Test
+  void defaultVerboseInTheConfigShowsCommands() {
+    Scenario s = Scenario.standard(tmp);
+    for (String name :
+        new String[] {"2026-09-01T10:00:00", "2026-09-02T10:00:00", "2026-09-03T10:00:00"}) {
+      s.snapshot("root", name).backedUp("root", name);
+    }
+    s.config("[global]\ndefault_verbose = true\n\n" + Scenario.config(1, 7, 1, 7));
+    Approvals.verify(s.run("--purge", "--pair", "root"));
+  }
+
+  @Test
+  void snapshotsDatedInTheFutureAreKept() {
+    Scenario s = Scenario.standard(tmp);
+    for (String name :
+        new String[] {"2026-09-01T10:00:00", "2026-09-02T10:00:00", "2027-01-01T10:00:00"}) {
+      s.snapshot("root", name).backedUp("root", name);
+    }
+    s.config(Scenario.config(1, 7, 1, 7));
+    Approvals.verify(s.run("--purge", "--pair", "root", "--dry-run"));
+  }
+
+  @Test
+  void aFailedDeleteIsReported() {
+    Scenario s = Scenario.standard(tmp);
+    for (String name :
+        new String[] {"2026-09-01T10:00:00", "2026-09-02T10:00:00", "2026-09-03T10:00:00"}) {
+      s.snapshot("root", name).backedUp("root", name);
+    }
+    s.config(Scenario.config(1, 7, 1, 7));
+    s.btrfs.failNext(
+        "delete /btrfs/snapshots/root",
+        "ERROR: Could not destroy subvolume: Device or resource busy");
+    Approvals.verify(s.run("--purge", "--pair", "root"));
+  }
+}
