@@ -73,7 +73,10 @@ public final class RetentionRules {
       if (d.toHours() >= 1) {
         return plural(d.toHours(), "hour");
       }
-      return plural(d.toMinutes(), "minute");
+      if (d.toMinutes() >= 1) {
+        return plural(d.toMinutes(), "minute");
+      }
+      return plural(d.toSeconds(), "second");
     }
 
     private static String plural(long n, String unit) {

@@ -1,0 +1,322 @@
+package backuptool.realbtrfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import backuptool.btrfs.BtrfsException;
+import backuptool.btrfs.Listing;
+import backuptool.btrfs.RealBtrfs;
+import backuptool.btrfs.Subvolume;
+import backuptool.cli.Cli;
+import backuptool.cli.Environment;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole tool through its command line on real btrfs: snapshot, full backup, changes of every
+ * kind, incremental backup, purge, several pairs, and a restore; after every backup each backup
+ * equals its snapshot byte for byte, metadata included.
+ */
+@Tag("btrfs")
+class EndToEndTest {
+  private static LoopBtrfs source;
+  private static LoopBtrfs target;
+  private static int pairs;
+
+  @TempDir Path work;
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-01T08:00:00Z"));
+  private final RealBtrfs btrfs = new RealBtrfs();
+
+  @BeforeAll
+  static void mountFilesystems() throws IOException {
+    RealBtrfsSupport.assumeAvailable();
+    source = LoopBtrfs.create("e2e-source", 1024);
+    target = LoopBtrfs.create("e2e-target", 1024);
+  }
+
+  @AfterAll
+  static void unmountFilesystems() throws IOException {
+    LoopBtrfs.closeAll(source, target);
+  }
+
+  /** A new pair: a live subvolume with data, an empty snapshot directory, an empty target. */
+  private record TestPair(String name, Path volume, Path snaps, Path backups) {
+    String toml(int count, int days, int targetCount, int targetDays) {
+      return String.join(
+          "\n",
+          "[[backup_pairs]]",
+          "name = \"" + name + "\"",
+          "original_volume = \"" + volume + "\"",
+          "source = \"" + snaps + "\"",
+          "target = \"" + backups + "\"",
+          "retention_days = " + days,
+          "retention_count = " + count,
+          "target_retention_days = " + targetDays,
+          "target_retention_count = " + targetCount,
+          "");
+    }
+  }
+
+  private static TestPair newPair(long seed) throws IOException {
+    String name = "p" + (++pairs);
+    Path volume = source.root().resolve(name + "-live");
+    Commands.run("btrfs", "subvolume", "create", volume.toString());
+    TestData.fill(volume, seed);
+    Path snaps =
+        Files.createDirectories(source.root().resolve(name + " snapshots")); // a space, on purpose
+    Path backups = Files.createDirectories(target.root().resolve(name + "-backups"));
+    return new TestPair(name, volume, snaps, backups);
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private Run run(String config, String... args) throws IOException {
+    Path file = work.resolve("backup_config.toml");
+    Files.writeString(file, config);
+    String[] argv = new String[args.length + 2];
+    System.arraycopy(args, 0, argv, 0, args.length);
+    argv[args.length] = "--config";
+    argv[args.length + 1] = file.toString();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Environment env = new Environment(btrfs, clock, work, work.resolve("none.toml"));
+    int exit =
+        Cli.run(
+            argv,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            env);
+    return new Run(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Run ok(String config, String... args) throws IOException {
+    Run r = run(config, args);
+    assertEquals(0, r.exit(), () -> r.out() + r.err());
+    assertEquals("", r.err());
+    return r;
+  }
+
+  private Map<String, Subvolume> list(Path dir) throws BtrfsException {
+    Listing listing = btrfs.list(dir);
+    return listing.subvolumes().stream()
+        .collect(Collectors.toMap(Subvolume::name, Function.identity()));
+  }
+
+  /** Every backup in the target equals the snapshot of that name, byte for byte and in metadata. */
+  private void assertBackupsEqualSnapshots(TestPair pair) throws IOException, BtrfsException {
+    Map<String, Subvolume> snaps = list(pair.snaps());
+    Map<String, Subvolume> backups = list(pair.backups());
+    assertFalse(backups.isEmpty());
+    for (Subvolume backup : backups.values()) {
+      Subvolume snap = snaps.get(backup.name());
+      if (snap == null) {
+        continue; // its snapshot was purged; it was compared while it existed
+      }
+      assertTrue(backup.readOnly(), backup.name());
+      assertEquals(
+          snap.uuid(), backup.receivedUuid().orElseThrow(), "received uuid of " + backup.name());
+      assertEquals(
+          TreeManifest.of(pair.snaps().resolve(snap.name())),
+          TreeManifest.of(pair.backups().resolve(backup.name())),
+          backup.name());
+    }
+  }
+
+  private static long sendSize(Path snapshot, Path parent) throws IOException {
+    ProcessBuilder pb =
+        parent == null
+            ? new ProcessBuilder("btrfs", "send", "-q", snapshot.toString())
+            : new ProcessBuilder(
+                "btrfs", "send", "-q", "-p", parent.toString(), snapshot.toString());
+    Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    long total = 0;
+    try (InputStream in = p.getInputStream()) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        total += n;
+      }
+    }
+    try {
+      assertEquals(0, p.waitFor());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    return total;
+  }
+
+  @Test
+  void snapshotBackupChangeBackupIncrementallyAndRestore() throws Exception {
+    TestPair pair = newPair(1);
+    String config = pair.toml(10, 30, 20, 90);
+
+    Run snap = ok(config, "--snapshot", "--pair", pair.name(), "--suffix", "first");
+    assertTrue(
+        snap.out().contains("create  " + pair.snaps().resolve("2026-11-01T08:00:00-first")),
+        snap.out());
+    Run first = ok(config, "--backup", "--pair", pair.name());
+    assertTrue(first.out().contains("send    2026-11-01T08:00:00-first: full send"), first.out());
+    assertBackupsEqualSnapshots(pair);
+
+    TestData.change(pair.volume(), 2);
+    clock.advance(Duration.ofHours(1));
+    ok(config, "--snapshot", "--pair", pair.name());
+    Run second = ok(config, "--backup", "--pair", pair.name());
+    assertTrue(
+        second
+            .out()
+            .contains("send    2026-11-01T09:00:00: incremental from 2026-11-01T08:00:00-first"),
+        second.out());
+    assertBackupsEqualSnapshots(pair);
+
+    // Incremental for real: the second backup was received as a snapshot of the first ...
+    Map<String, Subvolume> backups = list(pair.backups());
+    assertEquals(
+        backups.get("2026-11-01T08:00:00-first").uuid(),
+        backups.get("2026-11-01T09:00:00").parentUuid().orElseThrow());
+    // ... and its stream is a small part of a full one.
+    Path older = pair.snaps().resolve("2026-11-01T08:00:00-first");
+    Path newer = pair.snaps().resolve("2026-11-01T09:00:00");
+    long full = sendSize(newer, null);
+    long incremental = sendSize(newer, older);
+    assertTrue(full > TestData.LARGE_FILE_BYTES, "full send " + full);
+    assertTrue(incremental * 20 < full, "incremental " + incremental + " vs full " + full);
+
+    assertEquals("", run(config, "--backup", "--pair", pair.name()).err());
+    assertTrue(ok(config, "--backup", "--pair", pair.name()).out().contains("No operations."));
+
+    // Restore: send the newest backup to a fresh filesystem; it equals the snapshot it came from.
+    try (LoopBtrfs fresh = LoopBtrfs.create("e2e-restore", 512)) {
+      Process send =
+          new ProcessBuilder(
+                  "btrfs", "send", "-q", pair.backups().resolve("2026-11-01T09:00:00").toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      Process receive =
+          new ProcessBuilder("btrfs", "receive", "-q", fresh.root().toString())
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      send.getInputStream().transferTo(receive.getOutputStream());
+      receive.getOutputStream().close();
+      assertEquals(0, send.waitFor());
+      assertEquals(0, receive.waitFor());
+      assertEquals(
+          TreeManifest.of(newer), TreeManifest.of(fresh.root().resolve("2026-11-01T09:00:00")));
+    }
+  }
+
+  @Test
+  void purgeAppliesEachRuleOnRealBtrfs() throws Exception {
+    TestPair pair = newPair(3);
+    // Keep the newest 1, or younger than 5 days, on both sides.
+    String config = pair.toml(1, 5, 1, 5);
+    for (int day = 0; day < 7; day++) {
+      TestData.change(pair.volume(), 100 + day);
+      ok(config, "--snapshot", "--pair", pair.name());
+      if (day < 4) {
+        ok(config, "--backup", "--pair", pair.name());
+        assertBackupsEqualSnapshots(pair);
+      }
+      if (day < 6) {
+        clock.advance(Duration.ofDays(3));
+      }
+    }
+    // Now 2026-11-19T08:00: snapshots of Nov 1, 4, 7, 10 are backed up; Nov 13, 16, 19 wait.
+    String out = ok(config, "--purge", "--pair", pair.name()).out();
+    assertTrue(
+        out.contains(
+            "delete  2026-11-01T08:00:00: 18 days old, beyond 5 days and not among newest 1"),
+        out);
+    assertTrue(out.contains("keep    2026-11-10T08:00:00: common parent"), out);
+    assertTrue(out.contains("keep    2026-11-13T08:00:00: not yet backed up"), out);
+    assertTrue(out.contains("keep    2026-11-16T08:00:00: 3 days old, within 5 days"), out);
+    assertTrue(out.contains("keep    2026-11-19T08:00:00: among newest 1"), out);
+    assertEquals(
+        List.of(
+            "2026-11-10T08:00:00",
+            "2026-11-13T08:00:00",
+            "2026-11-16T08:00:00",
+            "2026-11-19T08:00:00"),
+        names(pair.snaps()));
+    assertEquals(List.of("2026-11-10T08:00:00"), names(pair.backups()));
+
+    // The waiting snapshots are sent incrementally from the kept common parent.
+    String backup = ok(config, "--backup", "--pair", pair.name()).out();
+    assertTrue(
+        backup.contains("send    2026-11-13T08:00:00: incremental from 2026-11-10T08:00:00"),
+        backup);
+    assertBackupsEqualSnapshots(pair);
+    ok(config, "--purge", "--pair", pair.name());
+    assertEquals(List.of("2026-11-16T08:00:00", "2026-11-19T08:00:00"), names(pair.snaps()));
+    assertEquals(List.of("2026-11-16T08:00:00", "2026-11-19T08:00:00"), names(pair.backups()));
+    assertBackupsEqualSnapshots(pair);
+  }
+
+  @Test
+  void allPairsAtOnceAndAFailingPairDoesNotStopTheOthers() throws Exception {
+    TestPair a = newPair(5);
+    TestPair b = newPair(6);
+    String config = a.toml(5, 30, 5, 30) + "\n" + b.toml(5, 30, 5, 30);
+    Run snap = ok(config, "--snapshot", "--all");
+    assertTrue(snap.out().contains("2 operations."), snap.out());
+    ok(config, "--backup", "--all");
+    assertBackupsEqualSnapshots(a);
+    assertBackupsEqualSnapshots(b);
+
+    // Pair a's backup disk "goes away": its target directory is missing. Pair b still works.
+    TestData.change(b.volume(), 7);
+    clock.advance(Duration.ofMinutes(5));
+    ok(config, "--snapshot", "--all");
+    Files.move(a.backups(), a.backups().resolveSibling("moved-away"));
+    Run partly = run(config, "--backup", "--all");
+    assertEquals(1, partly.exit(), partly.out());
+    assertTrue(
+        partly
+            .err()
+            .contains("pair " + a.name() + ": backup directory " + a.backups() + " does not exist"),
+        partly.err());
+    assertEquals(2, names(b.backups()).size());
+    assertBackupsEqualSnapshots(b);
+  }
+
+  @Test
+  void aNonBtrfsTargetIsRefusedAndNothingChanges() throws Exception {
+    TestPair pair = newPair(8);
+    try (LoopBtrfs plain = LoopBtrfs.tmpfs("e2e-plain")) {
+      String config =
+          new TestPair(pair.name(), pair.volume(), pair.snaps(), plain.root()).toml(5, 5, 5, 5);
+      ok(config, "--snapshot", "--pair", pair.name());
+      Run r = run(config, "--backup", "--all", "--dry-run");
+      assertEquals(1, r.exit());
+      assertTrue(r.err().contains("is on a filesystem of type tmpfs, not btrfs"), r.err());
+      Run real = run(config, "--backup", "--all");
+      assertEquals(1, real.exit());
+      try (var entries = Files.list(plain.root())) {
+        assertEquals(0, entries.count());
+      }
+    }
+  }
+
+  private List<String> names(Path dir) throws BtrfsException {
+    return btrfs.list(dir).subvolumes().stream().map(Subvolume::name).sorted().toList();
+  }
+}
