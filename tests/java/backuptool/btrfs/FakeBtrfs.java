@@ -53,10 +53,14 @@ public final class FakeBtrfs implements Btrfs {
 
   private record Fault(String commandSubstring, String message) {}
 
+  private record Hook(String commandSubstring, Runnable action) {}
+
   private final Map<Path, Fs> mounts = new HashMap<>();
   private final TreeMap<Path, Node> nodes = new TreeMap<>();
   private final List<String> mutations = new ArrayList<>();
   private final List<Fault> faults = new ArrayList<>();
+  private final List<Hook> hooks = new ArrayList<>();
+  private volatile boolean aborted;
   private int uuidCounter;
   private int devices;
 
@@ -171,6 +175,15 @@ public final class FakeBtrfs implements Btrfs {
     return this;
   }
 
+  /**
+   * While the next mutating call whose command line contains {@code commandSubstring} runs, {@code
+   * action} runs too: a signal arriving in the middle of a send, say.
+   */
+  public FakeBtrfs onNext(String commandSubstring, Runnable action) {
+    hooks.add(new Hook(commandSubstring, action));
+    return this;
+  }
+
   // ---------------------------------------------------------------- test queries
 
   public String uuidOf(Path subvolume) {
@@ -262,6 +275,11 @@ public final class FakeBtrfs implements Btrfs {
       }
     }
     return new Listing(dir, subvolumes, directories, others);
+  }
+
+  @Override
+  public void abort() {
+    aborted = true;
   }
 
   @Override
@@ -454,9 +472,26 @@ public final class FakeBtrfs implements Btrfs {
     return byUuid;
   }
 
-  /** Records a mutating call and fires a pending fault that matches it. */
+  /**
+   * Records a mutating call, runs a pending hook that matches it (as if something happened while it
+   * ran), and fires a pending fault that matches it. After {@link #abort}, only deletes run.
+   */
   private void attempt(String command) throws BtrfsException {
+    boolean cleanup = command.startsWith("btrfs subvolume delete");
+    if (aborted && !cleanup) {
+      throw new BtrfsException(command + ": not started, the run was interrupted");
+    }
     mutations.add(command);
+    for (Hook h : hooks) {
+      if (command.contains(h.commandSubstring())) {
+        hooks.remove(h);
+        h.action().run();
+        break;
+      }
+    }
+    if (aborted && !cleanup) {
+      throw new BtrfsException(command + " failed: stopped by the interruption");
+    }
     for (Fault f : faults) {
       if (command.contains(f.commandSubstring())) {
         faults.remove(f);

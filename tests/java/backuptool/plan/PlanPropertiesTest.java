@@ -8,6 +8,7 @@ import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.FakeBtrfs;
 import backuptool.exec.Executor;
 import backuptool.exec.Outcome;
+import backuptool.journal.MemoryReceiveJournal;
 import backuptool.model.Pair;
 import backuptool.model.Retention;
 import backuptool.model.Snapshot;
@@ -43,7 +44,7 @@ class PlanPropertiesTest {
     for (int round = 0; round < ROUNDS; round++) {
       FakeBtrfs btrfs = randomMachine(random);
       Pair pair = pair(random);
-      Scanner scanner = new Scanner(btrfs);
+      Scanner scanner = new Scanner(btrfs, new MemoryReceiveJournal());
       PairScan before = scanner.scan(pair);
       Plan plan = BackupPlanner.plan(List.of(before), NOW);
       Set<String> expected = entries(before);
@@ -69,7 +70,7 @@ class PlanPropertiesTest {
     for (int round = 0; round < ROUNDS; round++) {
       FakeBtrfs btrfs = randomMachine(random);
       Pair pair = pair(random);
-      Scanner scanner = new Scanner(btrfs);
+      Scanner scanner = new Scanner(btrfs, new MemoryReceiveJournal());
       PairScan before = scanner.scan(pair);
       Plan plan = PurgePlanner.plan(List.of(before), NOW);
       Set<String> deleted = new HashSet<>();
@@ -120,7 +121,12 @@ class PlanPropertiesTest {
   }
 
   private static Outcome run(FakeBtrfs btrfs, Plan plan) {
-    return new Executor(btrfs, new PrintStream(new ByteArrayOutputStream())).run(plan);
+    return new Executor(
+            btrfs,
+            new MemoryReceiveJournal(),
+            new PrintStream(new ByteArrayOutputStream()),
+            Optional::empty)
+        .run(plan);
   }
 
   /** A machine with random snapshots, a random part of them backed up, and some clutter. */

@@ -10,6 +10,8 @@ import backuptool.btrfs.RealBtrfs;
 import backuptool.btrfs.Subvolume;
 import backuptool.cli.Cli;
 import backuptool.cli.Environment;
+import backuptool.cli.Interruption;
+import backuptool.journal.FileReceiveJournal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,7 +98,15 @@ class EndToEndTest {
     argv[args.length + 1] = file.toString();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Environment env = new Environment(btrfs, clock, work, work.resolve("none.toml"));
+    Environment env =
+        new Environment(
+            btrfs,
+            new FileReceiveJournal(),
+            clock,
+            Interruption.none(),
+            work,
+            work.resolve("none.toml"),
+            work.resolve("locks"));
     int exit =
         Cli.run(
             argv,

@@ -75,7 +75,7 @@ class RetentionRulesTest {
               SnapshotName.of(t, Optional.of("n" + i)),
               new Subvolume("x", "u" + i, Optional.empty(), Optional.empty(), true, i)));
     }
-    snaps.sort(Snapshot.ORDER);
+    snaps.sort(Snapshot.BY_NAME);
     return snaps;
   }
 

@@ -4,6 +4,8 @@ import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.FakeBtrfs;
 import backuptool.cli.Cli;
 import backuptool.cli.Environment;
+import backuptool.cli.Interruption;
+import backuptool.journal.MemoryReceiveJournal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,6 +33,8 @@ final class Scenario {
   static final Path HOME_BACKUPS = Path.of("/backup/home");
 
   final FakeBtrfs btrfs = new FakeBtrfs();
+  final MemoryReceiveJournal journal = new MemoryReceiveJournal();
+  final Interruption interruption = Interruption.none();
   private final Path workDir;
   private String config;
   private int mutationsSeen;
@@ -158,7 +162,14 @@ final class Scenario {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Clock clock = Clock.fixed(Instant.parse(NOW + "Z"), ZoneOffset.UTC);
     Environment env =
-        new Environment(btrfs, clock, workDir, Path.of("/etc/backup-tool/backup_config.toml"));
+        new Environment(
+            btrfs,
+            journal,
+            clock,
+            interruption,
+            workDir,
+            Path.of("/etc/backup-tool/backup_config.toml"),
+            workDir.resolve("locks"));
     lastExit =
         Cli.run(
             argv,

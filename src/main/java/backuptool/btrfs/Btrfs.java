@@ -32,4 +32,11 @@ public interface Btrfs {
 
   /** Deletes the given subvolumes, as few processes as possible. */
   void delete(List<Path> subvolumes) throws BtrfsException;
+
+  /**
+   * Stops the running snapshot or send at once, as after SIGINT or SIGTERM; the interrupted call
+   * fails (removing a partial receive, as on any failure), and later snapshot and send calls fail
+   * without starting. Delete still works, for cleaning up. Safe to call from any thread.
+   */
+  void abort();
 }

@@ -6,7 +6,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -19,6 +22,23 @@ final class Processes {
   private Processes() {}
 
   private static final File NO_INPUT = new File("/dev/null");
+
+  /**
+   * setpriv makes each child ask the kernel for SIGTERM when the thread that started it dies, so
+   * that no send or receive goes on behind the back of a killed tool (even by SIGKILL).
+   */
+  private static final List<String> DIE_WITH_PARENT =
+      new File("/usr/bin/setpriv").canExecute()
+          ? List.of("/usr/bin/setpriv", "--pdeathsig", "TERM", "--")
+          : List.of();
+
+  /** The children running now, so that a signal to the tool can stop them at once. */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  /** Sends SIGTERM to every running child. */
+  static void stopAll() {
+    RUNNING.forEach(Process::destroy);
+  }
 
   /** Runs {@code argv} and returns its standard output; a non-zero exit is an exception. */
   static String run(List<String> argv) throws BtrfsException {
@@ -70,7 +90,9 @@ final class Processes {
   }
 
   private static ProcessBuilder builder(List<String> argv) {
-    ProcessBuilder pb = new ProcessBuilder(argv);
+    List<String> command = new ArrayList<>(DIE_WITH_PARENT);
+    command.addAll(argv);
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("LC_ALL", "C");
     return pb;
   }
@@ -78,7 +100,12 @@ final class Processes {
   private static List<Process> start(List<ProcessBuilder> builders, String display)
       throws BtrfsException {
     try {
-      return ProcessBuilder.startPipeline(builders);
+      List<Process> started = ProcessBuilder.startPipeline(builders);
+      for (Process p : started) {
+        RUNNING.add(p);
+        p.onExit().thenRun(() -> RUNNING.remove(p));
+      }
+      return started;
     } catch (IOException e) {
       throw new BtrfsException("cannot run " + display + ": " + e.getMessage(), e);
     }

@@ -101,8 +101,23 @@ public final class RealBtrfs implements Btrfs {
     return new Listing(dir, subvolumes, directories, others);
   }
 
+  private volatile boolean aborted;
+
+  @Override
+  public void abort() {
+    aborted = true;
+    Processes.stopAll();
+  }
+
+  private void refuseIfAborted(String what) throws BtrfsException {
+    if (aborted) {
+      throw new BtrfsException(what + ": not started, the run was interrupted");
+    }
+  }
+
   @Override
   public void snapshot(Path volume, Path destination) throws BtrfsException {
+    refuseIfAborted("snapshot " + destination);
     // btrfs would put the snapshot inside an existing directory of that name; refuse instead.
     if (Files.exists(destination, NOFOLLOW_LINKS)) {
       throw new BtrfsException(
@@ -117,6 +132,7 @@ public final class RealBtrfs implements Btrfs {
 
   @Override
   public void send(Path snapshot, Optional<Path> parent, Path targetDir) throws BtrfsException {
+    refuseIfAborted("send " + snapshot);
     Path received = targetDir.resolve(snapshot.getFileName());
     String what = "cannot send " + snapshot + " to " + targetDir + ": ";
     if (Files.exists(received, NOFOLLOW_LINKS)) {

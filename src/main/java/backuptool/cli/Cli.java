@@ -62,20 +62,56 @@ public final class Cli {
       err.println(CommandLine.PROG + ": error: " + e.getMessage());
       return ExitCode.USAGE;
     }
+    boolean dryRun = options.dryRun() || config.dryRun();
+    if (dryRun) {
+      return runPlan(options, config, pairs, env, out, err); // changes nothing, needs no lock
+    }
+    Path lockDir = config.lockDir().orElse(env.lockDir());
+    String command =
+        options.verb().flag() + options.pair().map(p -> " --pair " + p).orElse(" --all");
+    try (PairLocks locks =
+        PairLocks.acquire(lockDir, pairs.stream().map(Pair::name).toList(), command)) {
+      return runPlan(options, config, pairs, env, out, err);
+    } catch (PairLocks.Locked e) {
+      err.println(CommandLine.PROG + ": " + e.getMessage());
+      return ExitCode.LOCKED;
+    } catch (IOException e) {
+      err.println(
+          CommandLine.PROG
+              + ": cannot lock the pairs in "
+              + lockDir
+              + ": "
+              + e.getMessage()
+              + "; nothing was done");
+      return ExitCode.FAILED;
+    }
+  }
+
+  /** Scans, plans, prints, and unless this is a dry run, executes. */
+  private static int runPlan(
+      Options options,
+      Config config,
+      List<Pair> pairs,
+      Environment env,
+      PrintStream out,
+      PrintStream err) {
     boolean verbose = options.verbose() || config.defaultVerbose();
     LocalDateTime now = LocalDateTime.now(env.clock()).withNano(0);
-    Plan plan = plan(options, pairs, now, new Scanner(env.btrfs()));
+    Plan plan = plan(options, pairs, now, new Scanner(env.btrfs(), env.journal()));
     out.print(PlanRenderer.render(plan, verbose));
     out.flush();
     if (options.dryRun() || config.dryRun()) {
       String why = options.dryRun() ? "--dry-run" : "dry_run = true in " + config.file();
       out.println("Dry run (" + why + "): nothing was changed.");
-      return finish(new Executor(env.btrfs(), out).skipAll(plan), err);
+      return finish(Executor.skipAll(plan), err);
     }
     if (plan.operationCount() > 0) {
       out.println("Running:");
     }
-    Outcome outcome = new Executor(env.btrfs(), out).run(plan);
+    Interruption interruption = env.interruption();
+    interruption.watch(env.btrfs());
+    Outcome outcome =
+        new Executor(env.btrfs(), env.journal(), out, interruption::signalName).run(plan);
     if (plan.operationCount() > 0) {
       out.println(
           "Result: "
@@ -86,7 +122,18 @@ public final class Cli {
               + outcome.notRun()
               + " not run.");
     }
-    return finish(outcome, err);
+    int exit = finish(outcome, err);
+    if (interruption.signalName().isPresent()) {
+      err.println(
+          CommandLine.PROG
+              + ": interrupted by "
+              + interruption.signalName().get()
+              + ": stopped, removed the partial backup if there was one; "
+              + outcome.notRun()
+              + " operations not run");
+      return interruption.exitCode().orElseThrow();
+    }
+    return exit;
   }
 
   private static int finish(Outcome outcome, PrintStream err) {

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** A loaded, valid configuration: at least one pair, names and directories all distinct. */
-public record Config(Path file, boolean defaultVerbose, boolean dryRun, List<Pair> pairs) {
+public record Config(
+    Path file, boolean defaultVerbose, boolean dryRun, Optional<Path> lockDir, List<Pair> pairs) {
   public Config {
     pairs = List.copyOf(pairs);
   }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -24,7 +25,7 @@ import org.tomlj.TomlVersion;
 /** Loads and validates a configuration file; the only class that sees tomlj. */
 public final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of("global", "backup_pairs");
-  private static final Set<String> GLOBAL_KEYS = Set.of("default_verbose", "dry_run");
+  private static final Set<String> GLOBAL_KEYS = Set.of("default_verbose", "dry_run", "lock_dir");
   private static final List<String> PAIR_KEYS =
       List.of(
           "name",
@@ -60,11 +61,13 @@ public final class ConfigLoader {
     checkKnown(toml, TOP_KEYS, "");
     boolean verbose = false;
     boolean dryRun = false;
+    Optional<Path> lockDir = Optional.empty();
     if (toml.contains("global")) {
       if (toml.get("global") instanceof TomlTable global) {
         checkKnown(global, GLOBAL_KEYS, "global.");
         verbose = bool(toml, "global.default_verbose");
         dryRun = bool(toml, "global.dry_run");
+        lockDir = absolutePath(toml, "global.lock_dir");
       } else {
         error(toml.inputPositionOf("global"), "'global' must be a table: write [global]");
       }
@@ -73,7 +76,7 @@ public final class ConfigLoader {
     if (!errors.isEmpty()) {
       throw failure();
     }
-    return new Config(file, verbose, dryRun, pairs);
+    return new Config(file, verbose, dryRun, lockDir, pairs);
   }
 
   private String read() throws ConfigException {
@@ -182,6 +185,23 @@ public final class ConfigLoader {
         table.inputPositionOf(dotted),
         "'" + dotted + "' must be true or false, not " + TomlTypes.describe(table.get(dotted)));
     return false;
+  }
+
+  private Optional<Path> absolutePath(TomlTable table, String dotted) {
+    Object value = table.get(dotted);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (value instanceof String s && s.startsWith("/") && s.indexOf('\0') < 0) {
+      return Optional.of(Path.of(s).normalize());
+    }
+    error(
+        table.inputPositionOf(dotted),
+        "'"
+            + dotted
+            + "' must be an absolute path (starting with /), not "
+            + TomlTypes.describe(value));
+    return Optional.empty();
   }
 
   void error(TomlPosition at, String message) {

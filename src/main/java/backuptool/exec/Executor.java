@@ -2,26 +2,41 @@ package backuptool.exec;
 
 import backuptool.btrfs.Btrfs;
 import backuptool.btrfs.BtrfsException;
+import backuptool.btrfs.PathInfo;
+import backuptool.journal.ReceiveJournal;
 import backuptool.plan.Batches;
 import backuptool.plan.PairPlan;
 import backuptool.plan.Plan;
 import backuptool.plan.Step;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Runs each pair's operations in order. When one fails, the rest of that pair is not run (it
- * depends on what failed); other pairs go on. Pairs whose plan had problems count as failed.
+ * depends on what failed); other pairs go on. When the run is asked to stop (a signal), nothing
+ * more is started. Pairs whose plan had problems count as failed.
  */
 public final class Executor {
   private final Btrfs btrfs;
+  private final ReceiveJournal journal;
   private final PrintStream out;
+  private final Supplier<Optional<String>> stopRequested;
 
-  public Executor(Btrfs btrfs, PrintStream out) {
+  /** {@code stopRequested} names why the run must stop (e.g. "SIGTERM"), or is empty. */
+  public Executor(
+      Btrfs btrfs,
+      ReceiveJournal journal,
+      PrintStream out,
+      Supplier<Optional<String>> stopRequested) {
     this.btrfs = btrfs;
+    this.journal = journal;
     this.out = out;
+    this.stopRequested = stopRequested;
   }
 
   public Outcome run(Plan plan) {
@@ -34,9 +49,13 @@ public final class Executor {
       pair.problems().forEach(p -> failures.add("pair " + name + ": " + p));
       String failure = null;
       for (List<Step.Operation> batch : Batches.of(pair.operations())) {
-        if (failure != null) {
+        Optional<String> stop = stopRequested.get();
+        if (failure != null || stop.isPresent()) {
+          String why =
+              stop.map(s -> "the run was interrupted by " + s)
+                  .orElse("an earlier operation of pair " + name + " failed");
           for (Step.Operation op : batch) {
-            report("not run", op.describe() + ": an earlier operation of pair " + name + " failed");
+            report("not run", op.describe() + ": " + why);
             notRun++;
           }
           continue;
@@ -70,7 +89,7 @@ public final class Executor {
   }
 
   /** The outcome of not running {@code plan} (a dry run): only its problems count. */
-  public Outcome skipAll(Plan plan) {
+  public static Outcome skipAll(Plan plan) {
     List<String> failures = new ArrayList<>();
     for (PairPlan pair : plan.pairs()) {
       pair.problems().forEach(p -> failures.add("pair " + pair.pair().name() + ": " + p));
@@ -83,10 +102,58 @@ public final class Executor {
     if (first instanceof Step.CreateSnapshot c) {
       btrfs.snapshot(c.volume(), c.destination());
     } else if (first instanceof Step.Send s) {
-      btrfs.send(s.snapshot(), s.parent(), s.targetDir());
+      send(s);
+    } else if (first instanceof Step.RemoveIncomplete r) {
+      btrfs.delete(List.of(r.subvolume()));
+      forget(r.subvolume());
     } else {
-      List<Path> paths = batch.stream().map(op -> ((Step.Delete) op).subvolume()).toList();
-      btrfs.delete(paths);
+      btrfs.delete(batch.stream().map(op -> ((Step.Delete) op).subvolume()).toList());
+    }
+  }
+
+  /**
+   * A send is recorded in the journal before it starts and forgotten once it is complete, or once
+   * its partial receive is gone; if the tool dies in between, the record lets the next run show
+   * that the incomplete subvolume is its own, and remove it.
+   */
+  private void send(Step.Send s) throws BtrfsException {
+    Path received = s.targetDir().resolve(s.snapshot().getFileName());
+    try {
+      journal.started(s.targetDir(), received.getFileName().toString());
+    } catch (IOException e) {
+      throw new BtrfsException(
+          "not started: cannot record the receive in " + s.targetDir() + ": " + e.getMessage(), e);
+    }
+    try {
+      btrfs.send(s.snapshot(), s.parent(), s.targetDir());
+    } catch (BtrfsException e) {
+      if (gone(received)) {
+        try {
+          forget(received);
+        } catch (BtrfsException journalFailure) {
+          e.addSuppressed(journalFailure);
+        }
+      }
+      throw e; // a partial that is still there stays recorded, for the next run to remove
+    }
+    forget(received);
+  }
+
+  private boolean gone(Path path) {
+    try {
+      return btrfs.inspect(path).kind() == PathInfo.Kind.MISSING;
+    } catch (BtrfsException e) {
+      return false;
+    }
+  }
+
+  private void forget(Path received) throws BtrfsException {
+    try {
+      journal.finished(received.getParent(), received.getFileName().toString());
+    } catch (IOException e) {
+      throw new BtrfsException(
+          "cannot update the receive journal in " + received.getParent() + ": " + e.getMessage(),
+          e);
     }
   }
 

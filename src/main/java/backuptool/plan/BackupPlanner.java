@@ -28,7 +28,7 @@ public final class BackupPlanner {
     if (!problems.isEmpty()) {
       return PairPlan.failed(scan.pair(), problems);
     }
-    List<Step> steps = new ArrayList<>();
+    List<Step> steps = new ArrayList<>(Leftovers.cleanup(scan));
     Optional<Snapshot> newestBackup = scan.newestBackup();
     Optional<Snapshot> parent = scan.commonParent();
     boolean parentJustSent = false;
@@ -66,7 +66,7 @@ public final class BackupPlanner {
     if (sends == 0) {
       steps.add(Step.Decision.shown("ok", "", upToDate(scan)));
     }
-    Leftovers.add(scan, steps);
+    Leftovers.notes(scan, steps);
     return new PairPlan(scan.pair(), List.of(), steps);
   }
 
@@ -99,8 +99,10 @@ public final class BackupPlanner {
             .filter(i -> i.name().equals(name))
             .findFirst()
             .orElseThrow();
-    return "the target already has an entry of that name ("
+    return "the target already has an entry of that name: "
         + other.why()
-        + "); check it and remove it to back this snapshot up";
+        + (other.kind() == Ignored.Kind.INCOMPLETE
+            ? ""
+            : "; rename or remove it to back this snapshot up");
   }
 }

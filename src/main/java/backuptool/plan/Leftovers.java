@@ -4,16 +4,30 @@ import backuptool.model.Snapshot;
 import backuptool.scan.Ignored;
 import backuptool.scan.PairScan;
 import backuptool.scan.SideScan;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The entries of a pair's directories that the tool leaves alone, as decisions: incomplete receives
- * and mismatched names always, everything else only with -v.
+ * The entries of a pair's directories that are neither snapshots nor backups. Incomplete receives
+ * left by an interrupted run of this tool are removed first; incomplete receives of unknown origin
+ * and mismatched names are always shown and left alone; everything else is shown with -v.
  */
 final class Leftovers {
   private Leftovers() {}
 
-  static void add(PairScan scan, List<Step> steps) {
+  /** Removals of what interrupted runs left on the target: they come before any send. */
+  static List<Step> cleanup(PairScan scan) {
+    List<Step> steps = new ArrayList<>();
+    for (Ignored i : scan.target().ignored()) {
+      if (i.kind() == Ignored.Kind.LEFT_BY_INTERRUPTED_RUN) {
+        steps.add(new Step.RemoveIncomplete(scan.target().dir().resolve(i.name()), i.why()));
+      }
+    }
+    return steps;
+  }
+
+  /** What is left alone, and why. */
+  static void notes(PairScan scan, List<Step> steps) {
     addIgnored(scan.source(), steps);
     for (Snapshot m : scan.mismatched()) {
       steps.add(
@@ -28,10 +42,11 @@ final class Leftovers {
   private static void addIgnored(SideScan side, List<Step> steps) {
     for (Ignored i : side.ignored()) {
       String subject = side.dir().resolve(i.name()).toString();
-      steps.add(
-          i.incomplete()
-              ? Step.Decision.shown("leave", subject, i.why() + "; not counted as a backup")
-              : Step.Decision.verbose("ignore", subject, i.why()));
+      switch (i.kind()) {
+        case INCOMPLETE -> steps.add(Step.Decision.shown("leave", subject, i.why()));
+        case OTHER -> steps.add(Step.Decision.verbose("ignore", subject, i.why()));
+        case LEFT_BY_INTERRUPTED_RUN -> {} // removed by cleanup()
+      }
     }
   }
 }

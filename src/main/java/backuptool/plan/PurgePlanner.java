@@ -28,10 +28,10 @@ public final class PurgePlanner {
         pairs.add(PairPlan.failed(scan.pair(), problems));
         continue;
       }
-      List<Step> steps = new ArrayList<>();
+      List<Step> steps = new ArrayList<>(Leftovers.cleanup(scan));
       sourceSide(scan, now, steps);
       targetSide(scan, now, steps);
-      Leftovers.add(scan, steps);
+      Leftovers.notes(scan, steps);
       pairs.add(new PairPlan(scan.pair(), List.of(), steps));
     }
     return new Plan(Verb.PURGE, now, pairs);

@@ -89,6 +89,28 @@ public sealed interface Step {
   }
 
   /**
+   * Remove {@code subvolume}: an incomplete receive that the journal shows an interrupted run of
+   * this tool started. It never counted as a backup; its snapshot is sent again.
+   */
+  record RemoveIncomplete(Path subvolume, String reason) implements Operation {
+    public String word() {
+      return "remove";
+    }
+
+    public String subject() {
+      return subvolume.getFileName().toString();
+    }
+
+    public String describe() {
+      return "remove incomplete backup " + subvolume;
+    }
+
+    public String command() {
+      return BtrfsCommands.display(BtrfsCommands.delete(List.of(subvolume)));
+    }
+  }
+
+  /**
    * A decision that changes nothing, such as "keep" or "skip", shown with its reason; lines that
    * only matter for diagnosis are {@code verboseOnly}.
    */

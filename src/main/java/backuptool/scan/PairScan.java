@@ -73,7 +73,7 @@ public record PairScan(Pair pair, SideScan source, SideScan target) {
     Optional<Snapshot> itsSnapshot =
         source.snapshots().stream().filter(x -> backupOf(x).equals(newest)).findFirst();
     return itsSnapshot.isPresent()
-        ? Snapshot.ORDER.compare(s, itsSnapshot.get()) < 0
+        ? Snapshot.BY_CREATION.compare(s, itsSnapshot.get()) < 0
         : SnapshotName.ORDER.compare(s.name(), newest.get().name()) < 0;
   }
 

@@ -5,20 +5,27 @@ import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.Listing;
 import backuptool.btrfs.PathInfo;
 import backuptool.btrfs.Subvolume;
+import backuptool.journal.FileReceiveJournal;
+import backuptool.journal.ReceiveJournal;
 import backuptool.model.Pair;
 import backuptool.model.Snapshot;
 import backuptool.model.SnapshotName;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** Turns what btrfs reports into scans; asks, never changes. */
+/** Turns what btrfs and the receive journal report into scans; asks, never changes. */
 public final class Scanner {
   private final Btrfs btrfs;
+  private final ReceiveJournal journal;
 
-  public Scanner(Btrfs btrfs) {
+  public Scanner(Btrfs btrfs, ReceiveJournal journal) {
     this.btrfs = btrfs;
+    this.journal = journal;
   }
 
   public SnapshotScan forSnapshot(Pair pair, SnapshotName name) {
@@ -35,26 +42,58 @@ public final class Scanner {
   }
 
   public PairScan scan(Pair pair) {
-    return new PairScan(pair, side(pair.source(), false), side(pair.target(), true));
+    PathInfo source;
+    PathInfo target;
+    try {
+      source = btrfs.inspect(pair.source());
+      target = btrfs.inspect(pair.target());
+    } catch (BtrfsException e) {
+      SideScan failed = SideScan.failed(pair.source(), e.getMessage());
+      return new PairScan(pair, failed, SideScan.failed(pair.target(), e.getMessage()));
+    }
+    Optional<String> targetProblem = DirectoryProblems.of(target, true);
+    if (targetProblem.isEmpty()
+        && source.onBtrfs()
+        && target.filesystem().equals(source.filesystem())) {
+      // An unplugged disk leaves its empty mount point on the system disk: never back up there.
+      targetProblem =
+          Optional.of(
+              pair.target()
+                  + " is on the same filesystem as the snapshots in "
+                  + pair.source()
+                  + ": the backup disk looks unmounted (mount it, or point target at a directory on the backup disk)");
+    }
+    return new PairScan(
+        pair,
+        side(source, DirectoryProblems.of(source, false), false),
+        side(target, targetProblem, true));
   }
 
-  private SideScan side(Path dir, boolean target) {
+  private SideScan side(PathInfo info, Optional<String> problem, boolean target) {
+    Path dir = info.path();
     String what = target ? "backup directory " : "snapshot directory ";
+    if (problem.isPresent()) {
+      return SideScan.failed(dir, what + problem.get());
+    }
     Listing listing;
+    Set<String> unfinished;
     try {
-      PathInfo info = btrfs.inspect(dir);
-      Optional<String> problem = DirectoryProblems.of(info, target);
-      if (problem.isPresent()) {
-        return SideScan.failed(dir, what + problem.get());
-      }
       listing = btrfs.list(dir);
+      unfinished = target ? journal.unfinished(dir) : Set.of();
     } catch (BtrfsException e) {
       return SideScan.failed(dir, what + dir + " cannot be scanned: " + e.getMessage());
+    } catch (IOException e) {
+      return SideScan.failed(
+          dir, "cannot read the receive journal in " + dir + ": " + e.getMessage());
     }
     List<Snapshot> snapshots = new ArrayList<>();
     List<Ignored> ignored = new ArrayList<>();
     for (Subvolume sub : listing.subvolumes()) {
       Optional<SnapshotName> name = SnapshotName.parse(sub.name());
+      if (target && isIncomplete(sub)) {
+        ignored.add(incomplete(sub.name(), unfinished.contains(sub.name())));
+        continue;
+      }
       String why = target ? targetProblem(sub) : sourceProblem(sub);
       if (why == null && name.isEmpty()) {
         why = "read-only subvolume whose name is not a snapshot name";
@@ -62,16 +101,34 @@ public final class Scanner {
       if (why == null) {
         snapshots.add(new Snapshot(dir, name.get(), sub));
       } else {
-        ignored.add(new Ignored(sub.name(), why, target && isIncomplete(sub)));
+        ignored.add(new Ignored(sub.name(), why, Ignored.Kind.OTHER));
       }
     }
     listing
         .directories()
-        .forEach(d -> ignored.add(new Ignored(d, "plain directory, not a subvolume", false)));
-    listing.others().forEach(o -> ignored.add(new Ignored(o, "not a directory", false)));
-    snapshots.sort(Snapshot.ORDER);
-    ignored.sort(java.util.Comparator.comparing(Ignored::name));
+        .forEach(
+            d ->
+                ignored.add(
+                    new Ignored(d, "plain directory, not a subvolume", Ignored.Kind.OTHER)));
+    listing.others().stream()
+        .filter(o -> !(target && o.equals(FileReceiveJournal.FILE_NAME)))
+        .forEach(o -> ignored.add(new Ignored(o, "not a directory", Ignored.Kind.OTHER)));
+    snapshots.sort(target ? Snapshot.BY_NAME : Snapshot.BY_CREATION);
+    ignored.sort(Comparator.comparing(Ignored::name));
     return new SideScan(dir, Optional.empty(), snapshots, ignored);
+  }
+
+  private static Ignored incomplete(String name, boolean ours) {
+    return ours
+        ? new Ignored(
+            name,
+            "incomplete backup, left by an interrupted run (its receive never finished)",
+            Ignored.Kind.LEFT_BY_INTERRUPTED_RUN)
+        : new Ignored(
+            name,
+            "incomplete backup (writable, never finished receiving) that this tool has no record of"
+                + " starting: left alone, check it and delete it by hand",
+            Ignored.Kind.INCOMPLETE);
   }
 
   private static String sourceProblem(Subvolume sub) {
@@ -79,9 +136,6 @@ public final class Scanner {
   }
 
   private static String targetProblem(Subvolume sub) {
-    if (isIncomplete(sub)) {
-      return "incomplete backup: writable and never finished receiving, as an interrupted receive leaves it";
-    }
     if (!sub.readOnly()) {
       return "writable subvolume that was changed after it was received: not trusted as a backup";
     }

@@ -21,9 +21,14 @@ public record SideScan(
     return new SideScan(dir, Optional.of(problem), List.of(), List.of());
   }
 
-  /** True if {@code name} is taken in this directory by anything at all. */
+  /**
+   * True if {@code name} is taken in this directory by anything that stays: everything but an
+   * incomplete receive left by an interrupted run, which is removed before anything is sent.
+   */
   public boolean has(String name) {
     return snapshots.stream().anyMatch(s -> s.name().text().equals(name))
-        || ignored.stream().anyMatch(i -> i.name().equals(name));
+        || ignored.stream()
+            .anyMatch(
+                i -> i.name().equals(name) && i.kind() != Ignored.Kind.LEFT_BY_INTERRUPTED_RUN);
   }
 }

@@ -1,0 +1,51 @@
+package backuptool.cli;
+
+import backuptool.btrfs.Btrfs;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import sun.misc.Signal;
+
+/**
+ * SIGINT and SIGTERM end a run in order instead of killing it: the running send or snapshot is
+ * stopped (its partial receive removed), nothing more starts, the run reports what was done and
+ * what was not, and exits 128 + the signal's number.
+ */
+public final class Interruption {
+  private final AtomicReference<Signal> received = new AtomicReference<>();
+  private volatile Btrfs btrfs;
+
+  /** One that no signal reaches (tests drive it with {@link #deliver}). */
+  public static Interruption none() {
+    return new Interruption();
+  }
+
+  /** One that SIGINT and SIGTERM reach. */
+  static Interruption onSignals() {
+    Interruption interruption = new Interruption();
+    for (String name : new String[] {"INT", "TERM"}) {
+      Signal.handle(new Signal(name), interruption::deliver);
+    }
+    return interruption;
+  }
+
+  /** From now on a signal stops the operations of {@code btrfs}. */
+  void watch(Btrfs btrfs) {
+    this.btrfs = btrfs;
+  }
+
+  public void deliver(Signal signal) {
+    if (received.compareAndSet(null, signal) && btrfs != null) {
+      btrfs.abort();
+    }
+  }
+
+  /** "SIGTERM", if a signal asked the run to stop. */
+  Optional<String> signalName() {
+    return Optional.ofNullable(received.get()).map(s -> "SIG" + s.getName());
+  }
+
+  /** 128 + the signal's number, the shell's convention: 130 for SIGINT, 143 for SIGTERM. */
+  Optional<Integer> exitCode() {
+    return Optional.ofNullable(received.get()).map(s -> 128 + s.getNumber());
+  }
+}

@@ -1,0 +1,111 @@
+package backuptool.scenarios;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.approvaltests.Approvals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sun.misc.Signal;
+
+/** What the tool does when runs meet, runs are interrupted, disks go away or clocks go back. */
+class SafetyScenariosTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aPairLockedByAnotherRunExits3AndChangesNothingButADryRunStillPlans() throws IOException {
+    Scenario s = Scenario.standard(tmp).snapshot("root", "2026-11-20T10:00:00");
+    Path lockFile = Files.createDirectories(tmp.resolve("locks")).resolve("root.lock");
+    try (FileChannel other =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = other.lock()) {
+      other.write(
+          ByteBuffer.wrap(
+              "pid 4242, --backup --all, started 2026-11-22T11:59:00\n"
+                  .getBytes(StandardCharsets.UTF_8)));
+      String locked = s.run("--backup", "--all");
+      assertEquals(3, s.lastExit);
+      String home = s.run("--backup", "--pair", "home");
+      assertEquals(0, s.lastExit);
+      String dry = s.run("--backup", "--all", "--dry-run");
+      assertEquals(0, s.lastExit);
+      Approvals.verify(locked + "\n" + home + "\n" + dry);
+    }
+  }
+
+  @Test
+  void anIncompleteBackupLeftByAnInterruptedRunIsRemovedAndSentAgain() {
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("root", "2026-11-20T10:00:00")
+            .backedUp("root", "2026-11-20T10:00:00");
+    s.snapshot("root", "2026-11-21T10:00:00");
+    // What a run killed in the middle of the second send leaves behind.
+    s.btrfs.createSubvolume(Scenario.ROOT_BACKUPS.resolve("2026-11-21T10:00:00"));
+    s.journal.started(Scenario.ROOT_BACKUPS, "2026-11-21T10:00:00");
+    Approvals.verify(
+        s.run("--backup", "--pair", "root", "-v") + "\n" + s.run("--backup", "--pair", "root"));
+  }
+
+  @Test
+  void purgeAlsoRemovesWhatAnInterruptedRunLeftAndNothingElse() {
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("root", "2026-11-20T10:00:00")
+            .backedUp("root", "2026-11-20T10:00:00");
+    s.snapshot("root", "2026-11-21T10:00:00").snapshot("root", "2026-11-22T10:00:00");
+    s.btrfs.createSubvolume(Scenario.ROOT_BACKUPS.resolve("2026-11-21T10:00:00"));
+    s.journal.started(Scenario.ROOT_BACKUPS, "2026-11-21T10:00:00");
+    s.btrfs.createSubvolume(Scenario.ROOT_BACKUPS.resolve("2026-11-22T10:00:00")); // not ours
+    Approvals.verify(s.run("--purge", "--pair", "root"));
+  }
+
+  @Test
+  void sigtermDuringASendStopsItRemovesThePartialAndRunsNothingMore() {
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("root", "2026-11-20T10:00:00")
+            .snapshot("root", "2026-11-21T10:00:00")
+            .snapshot("home", "2026-11-21T10:00:00");
+    s.btrfs.onNext(
+        "send /btrfs/snapshots/root/2026-11-20T10:00:00",
+        () -> s.interruption.deliver(new Signal("TERM")));
+    String transcript = s.run("--backup", "--all");
+    assertEquals(143, s.lastExit);
+    assertEquals(
+        java.util.Set.of(),
+        s.journal.unfinished(Scenario.ROOT_BACKUPS),
+        "nothing is left recorded");
+    Approvals.verify(transcript);
+  }
+
+  @Test
+  void theEmptyMountPointOfAnUnpluggedDiskIsRefused() {
+    Scenario s = Scenario.bare(tmp);
+    s.btrfs.mkdirs(Scenario.ROOT_SNAPS).mkdirs(Path.of("/media/backup-disk/root"));
+    s.snapshot("root", "2026-11-21T10:00:00");
+    s.config(
+        Scenario.pairToml(
+            "root", "/", Scenario.ROOT_SNAPS, Path.of("/media/backup-disk/root"), 10, 30, 20, 90));
+    Approvals.verify(s.run("--backup", "--all") + "\n" + s.run("--purge", "--all"));
+  }
+
+  @Test
+  void whenTheClockWentBackTheChainFollowsCreationOrder() {
+    // Daylight saving ended at 02:00: the snapshot named 01:15 was taken after the one named 01:45.
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("root", "2026-10-25T01:45:00")
+            .snapshot("root", "2026-10-25T01:15:00");
+    s.config(Scenario.config(1, 0, 1, 0));
+    Approvals.verify(
+        s.run("--backup", "--pair", "root") + "\n" + s.run("--purge", "--pair", "root"));
+  }
+}
