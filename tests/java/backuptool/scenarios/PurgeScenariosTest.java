@@ -32,11 +32,7 @@ class PurgeScenariosTest {
 
   @Test
   void threeOldSnapshotsWithCountTwoTheOldestGoesOnBothSides() {
-    Scenario s = Scenario.standard(tmp);
-    for (String name :
-        new String[] {"2026-09-01T10:00:00", "2026-09-02T10:00:00", "2026-09-03T10:00:00"}) {
-      s.snapshot("root", name).backedUp("root", name);
-    }
+    Scenario s = threeOldSnapshotsBackedUp();
     s.config(Scenario.config(2, 7, 2, 7));
     Approvals.verify(
         s.run("--purge", "--pair", "root", "-v") + "\n" + s.run("--purge", "--pair", "root"));
@@ -86,22 +82,14 @@ class PurgeScenariosTest {
 
   @Test
   void dryRunTrueInTheConfigChangesNothing() {
-    Scenario s = Scenario.standard(tmp);
-    for (String name :
-        new String[] {"2026-09-01T10:00:00", "2026-09-02T10:00:00", "2026-09-03T10:00:00"}) {
-      s.snapshot("root", name).backedUp("root", name);
-    }
+    Scenario s = threeOldSnapshotsBackedUp();
     s.config("[global]\ndry_run = true\n\n" + Scenario.config(1, 7, 1, 7));
     Approvals.verify(s.run("--purge", "--pair", "root"));
   }
 
   @Test
   void defaultVerboseInTheConfigShowsCommands() {
-    Scenario s = Scenario.standard(tmp);
-    for (String name :
-        new String[] {"2026-09-01T10:00:00", "2026-09-02T10:00:00", "2026-09-03T10:00:00"}) {
-      s.snapshot("root", name).backedUp("root", name);
-    }
+    Scenario s = threeOldSnapshotsBackedUp();
     s.config("[global]\ndefault_verbose = true\n\n" + Scenario.config(1, 7, 1, 7));
     Approvals.verify(s.run("--purge", "--pair", "root"));
   }
@@ -119,15 +107,21 @@ class PurgeScenariosTest {
 
   @Test
   void aFailedDeleteIsReported() {
-    Scenario s = Scenario.standard(tmp);
-    for (String name :
-        new String[] {"2026-09-01T10:00:00", "2026-09-02T10:00:00", "2026-09-03T10:00:00"}) {
-      s.snapshot("root", name).backedUp("root", name);
-    }
+    Scenario s = threeOldSnapshotsBackedUp();
     s.config(Scenario.config(1, 7, 1, 7));
     s.btrfs.failNext(
         "delete /btrfs/snapshots/root",
         "ERROR: Could not destroy subvolume: Device or resource busy");
     Approvals.verify(s.run("--purge", "--pair", "root"));
+  }
+
+  /** Snapshots of Sep 1, 2 and 3, each backed up. */
+  private Scenario threeOldSnapshotsBackedUp() {
+    Scenario s = Scenario.standard(tmp);
+    for (String name :
+        new String[] {"2026-09-01T10:00:00", "2026-09-02T10:00:00", "2026-09-03T10:00:00"}) {
+      s.snapshot("root", name).backedUp("root", name);
+    }
+    return s;
   }
 }
