@@ -12,25 +12,34 @@ import sun.misc.Signal;
  */
 public final class Interruption {
   private final AtomicReference<Signal> received = new AtomicReference<>();
+  private final boolean fromSignals;
   private volatile Btrfs btrfs;
+
+  private Interruption(boolean fromSignals) {
+    this.fromSignals = fromSignals;
+  }
 
   /** One that no signal reaches (tests drive it with {@link #deliver}). */
   public static Interruption none() {
-    return new Interruption();
+    return new Interruption(false);
   }
 
-  /** One that SIGINT and SIGTERM reach. */
+  /** One that SIGINT and SIGTERM reach once the run starts changing things. */
   static Interruption onSignals() {
-    Interruption interruption = new Interruption();
-    for (String name : new String[] {"INT", "TERM"}) {
-      Signal.handle(new Signal(name), interruption::deliver);
-    }
-    return interruption;
+    return new Interruption(true);
   }
 
-  /** From now on a signal stops the operations of {@code btrfs}. */
+  /**
+   * From now on a signal stops the operations of {@code btrfs}. Until this is called, SIGINT and
+   * SIGTERM end the process at once, as they should while nothing is being changed.
+   */
   void watch(Btrfs btrfs) {
     this.btrfs = btrfs;
+    if (fromSignals) {
+      for (String name : new String[] {"INT", "TERM"}) {
+        Signal.handle(new Signal(name), this::deliver);
+      }
+    }
   }
 
   public void deliver(Signal signal) {
