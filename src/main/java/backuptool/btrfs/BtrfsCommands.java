@@ -4,12 +4,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The btrfs-progs command lines for each operation, in one place, so that what {@code -v} shows is
  * exactly what the real implementation runs.
  */
 public final class BtrfsCommands {
+  /** Words a shell takes as they are. */
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=+,@%-]+");
+
   private BtrfsCommands() {}
 
   public static List<String> snapshot(Path volume, Path destination) {
@@ -58,7 +62,7 @@ public final class BtrfsCommands {
   }
 
   static String quote(String word) {
-    if (!word.isEmpty() && word.matches("[A-Za-z0-9_./:=+,@%-]+")) {
+    if (!word.isEmpty() && PLAIN.matcher(word).matches()) {
       return word;
     }
     return "'" + word.replace("'", "'\\''") + "'";

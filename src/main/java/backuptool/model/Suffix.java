@@ -1,11 +1,13 @@
 package backuptool.model;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** The rules for the {@code --suffix} of a snapshot name. */
 public final class Suffix {
   static final String CHARS = "[A-Za-z0-9._+-]";
   public static final int MAX_LENGTH = 64;
+  private static final Pattern ALLOWED = Pattern.compile(CHARS + "+");
 
   private Suffix() {}
 
@@ -21,7 +23,7 @@ public final class Suffix {
     if (suffix.equals(".") || suffix.equals("..")) {
       return Optional.of("'.' and '..' are not allowed");
     }
-    if (!suffix.matches(CHARS + "+")) {
+    if (!ALLOWED.matcher(suffix).matches()) {
       return Optional.of("only letters, digits, '.', '_', '+' and '-' are allowed");
     }
     return Optional.empty();

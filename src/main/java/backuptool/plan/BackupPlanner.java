@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Plans the sends that bring each target up to date: every snapshot newer than the target's newest
@@ -30,6 +31,7 @@ public final class BackupPlanner {
     }
     List<Step> steps = new ArrayList<>(Leftovers.cleanup(scan));
     Optional<Snapshot> newestBackup = scan.newestBackup();
+    Set<String> taken = scan.target().takenNames();
     Optional<Snapshot> parent = scan.commonParent();
     boolean parentJustSent = false;
     int sends = 0;
@@ -47,7 +49,7 @@ public final class BackupPlanner {
                 "older than the newest backup "
                     + newestBackup.get().name()
                     + " on the target, so it cannot join the incremental chain"));
-      } else if (scan.target().has(s.name().text())) {
+      } else if (taken.contains(s.name().text())) {
         steps.add(Step.Decision.shown("skip", s.name().text(), collision(scan, s)));
       } else {
         String reason =

@@ -24,7 +24,8 @@ public final class PlanRenderer {
       for (String problem : pair.problems()) {
         line(out, "  ", "error", "", "cannot " + plan.verb().action() + " this pair: " + problem);
       }
-      Map<Step.Operation, String> commandAfter = commandsAfterLastOfBatch(pair);
+      Map<Step.Operation, String> commandAfter =
+          verbose ? commandsAfterLastOfBatch(pair) : Map.of();
       String indent = "  ";
       for (Step step : pair.steps()) {
         if (step instanceof Step.Heading h) {

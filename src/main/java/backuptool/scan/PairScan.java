@@ -3,21 +3,71 @@ package backuptool.scan;
 import backuptool.model.Pair;
 import backuptool.model.Snapshot;
 import backuptool.model.SnapshotName;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Both sides of a pair. A backup on the target matches a source snapshot when its received uuid is
- * the snapshot's uuid; names alone prove nothing.
+ * the snapshot's uuid; names alone prove nothing. Everything derived is computed once, here, so
+ * that planning stays linear in the number of snapshots.
  */
-public record PairScan(Pair pair, SideScan source, SideScan target) {
+public final class PairScan {
+  private final Pair pair;
+  private final SideScan source;
+  private final SideScan target;
+  private final Map<String, Snapshot> backupByReceivedUuid = new HashMap<>();
+  private final Map<Snapshot, Integer> sourcePosition = new HashMap<>();
+  private final List<Snapshot> mismatched;
+  private final List<Snapshot> backups;
+  private final Optional<Snapshot> commonParent;
+
+  public PairScan(Pair pair, SideScan source, SideScan target) {
+    this.pair = pair;
+    this.source = source;
+    this.target = target;
+    for (Snapshot b : target.snapshots()) {
+      b.subvolume().receivedUuid().ifPresent(u -> backupByReceivedUuid.putIfAbsent(u, b));
+    }
+    Map<String, Snapshot> sourceByName = new HashMap<>();
+    for (Snapshot s : source.snapshots()) {
+      sourcePosition.put(s, sourcePosition.size());
+      sourceByName.put(s.name().text(), s);
+    }
+    mismatched =
+        target.snapshots().stream()
+            .filter(
+                b -> {
+                  Snapshot namesake = sourceByName.get(b.name().text());
+                  return namesake != null && !backupOf(namesake).filter(b::equals).isPresent();
+                })
+            .toList();
+    backups = target.snapshots().stream().filter(b -> !mismatched.contains(b)).toList();
+    Optional<Snapshot> parent = Optional.empty();
+    for (Snapshot s : source.snapshots()) {
+      if (backupOf(s).isPresent()) {
+        parent = Optional.of(s); // the last one wins: the newest with a backup
+      }
+    }
+    commonParent = parent;
+  }
+
+  public Pair pair() {
+    return pair;
+  }
+
+  public SideScan source() {
+    return source;
+  }
+
+  public SideScan target() {
+    return target;
+  }
 
   /** The backup of {@code snapshot} on the target, if there is one. */
   public Optional<Snapshot> backupOf(Snapshot snapshot) {
-    String uuid = snapshot.subvolume().uuid();
-    return target.snapshots().stream()
-        .filter(b -> b.subvolume().receivedUuid().filter(uuid::equals).isPresent())
-        .findFirst();
+    return Optional.ofNullable(backupByReceivedUuid.get(snapshot.subvolume().uuid()));
   }
 
   /**
@@ -25,38 +75,23 @@ public record PairScan(Pair pair, SideScan source, SideScan target) {
    * that snapshot nor ever a parent.
    */
   public List<Snapshot> mismatched() {
-    return target.snapshots().stream().filter(this::isMismatch).toList();
-  }
-
-  private boolean isMismatch(Snapshot onTarget) {
-    return source.snapshots().stream()
-        .anyMatch(
-            s ->
-                s.name().text().equals(onTarget.name().text())
-                    && backupOf(s).filter(onTarget::equals).isEmpty());
+    return mismatched;
   }
 
   /**
    * The target's backups, oldest first: received, read-only, named as snapshots, not mismatched.
    */
   public List<Snapshot> backups() {
-    return target.snapshots().stream().filter(b -> !isMismatch(b)).toList();
+    return backups;
   }
 
   /** The newest source snapshot that has a backup: where the next incremental send starts. */
   public Optional<Snapshot> commonParent() {
-    List<Snapshot> snaps = source.snapshots();
-    for (int i = snaps.size() - 1; i >= 0; i--) {
-      if (backupOf(snaps.get(i)).isPresent()) {
-        return Optional.of(snaps.get(i));
-      }
-    }
-    return Optional.empty();
+    return commonParent;
   }
 
   /** The target's newest backup. */
   public Optional<Snapshot> newestBackup() {
-    List<Snapshot> backups = backups();
     return backups.isEmpty() ? Optional.empty() : Optional.of(backups.get(backups.size() - 1));
   }
 
@@ -71,10 +106,17 @@ public record PairScan(Pair pair, SideScan source, SideScan target) {
       return false;
     }
     Optional<Snapshot> itsSnapshot =
-        source.snapshots().stream().filter(x -> backupOf(x).equals(newest)).findFirst();
+        newest.get().subvolume().receivedUuid().flatMap(this::sourceWithUuid);
     return itsSnapshot.isPresent()
-        ? Snapshot.BY_CREATION.compare(s, itsSnapshot.get()) < 0
+        ? sourcePosition.get(s) < sourcePosition.get(itsSnapshot.get())
         : SnapshotName.ORDER.compare(s.name(), newest.get().name()) < 0;
+  }
+
+  private Optional<Snapshot> sourceWithUuid(String uuid) {
+    Snapshot b = backupByReceivedUuid.get(uuid);
+    return b == null
+        ? Optional.empty()
+        : source.snapshots().stream().filter(s -> s.subvolume().uuid().equals(uuid)).findFirst();
   }
 
   public Optional<String> problem() {

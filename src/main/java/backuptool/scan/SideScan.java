@@ -2,8 +2,10 @@ package backuptool.scan;
 
 import backuptool.model.Snapshot;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One side of a pair: the snapshots (or backups) in {@code dir}, oldest first, and everything else
@@ -22,13 +24,15 @@ public record SideScan(
   }
 
   /**
-   * True if {@code name} is taken in this directory by anything that stays: everything but an
-   * incomplete receive left by an interrupted run, which is removed before anything is sent.
+   * The names taken in this directory by anything that stays: everything but the incomplete
+   * receives left by an interrupted run, which are removed before anything is sent.
    */
-  public boolean has(String name) {
-    return snapshots.stream().anyMatch(s -> s.name().text().equals(name))
-        || ignored.stream()
-            .anyMatch(
-                i -> i.name().equals(name) && i.kind() != Ignored.Kind.LEFT_BY_INTERRUPTED_RUN);
+  public Set<String> takenNames() {
+    Set<String> taken = new HashSet<>();
+    snapshots.forEach(s -> taken.add(s.name().text()));
+    ignored.stream()
+        .filter(i -> i.kind() != Ignored.Kind.LEFT_BY_INTERRUPTED_RUN)
+        .forEach(i -> taken.add(i.name()));
+    return taken;
   }
 }
