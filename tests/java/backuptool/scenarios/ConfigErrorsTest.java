@@ -57,6 +57,7 @@ class ConfigErrorsTest {
     c.put("only comments", "# nothing configured yet\n");
     c.put("global is not a table", "global = 1\n" + ROOT);
     c.put("unknown global key", "[global]\nverbose = true\ndry_run = \"yes\"\n\n" + ROOT);
+    c.put("relative lock directory", "[global]\nlock_dir = \"locks\"\n\n" + ROOT);
     c.put(
         "backup_pairs written as a single table",
         ROOT.replace("[[backup_pairs]]", "[backup_pairs]"));
