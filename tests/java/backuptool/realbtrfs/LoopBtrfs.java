@@ -44,13 +44,25 @@ public final class LoopBtrfs implements AutoCloseable {
   }
 
   public static LoopBtrfs create(String label, int sizeMiB) throws IOException {
+    return create(label, sizeMiB, new String[0]);
+  }
+
+  /**
+   * A fresh btrfs of {@code sizeMiB} made with extra {@code mkfs.btrfs} options, e.g. {@code
+   * --mixed} for one below mkfs.btrfs's usual minimum of about 109 MiB.
+   */
+  public static LoopBtrfs create(String label, int sizeMiB, String... mkfsOptions)
+      throws IOException {
     String id = prepare();
     LoopBtrfs fs = new LoopBtrfs(BASE_DIR.resolve("mnt-" + id + "-" + label), imagePath(id));
     try {
       try (RandomAccessFile f = new RandomAccessFile(fs.image.toFile(), "rw")) {
         f.setLength(sizeMiB * 1024L * 1024L); // sparse: costs only what the test writes
       }
-      Commands.run("mkfs.btrfs", "-q", fs.image.toString());
+      List<String> mkfs = new ArrayList<>(List.of("mkfs.btrfs", "-q"));
+      mkfs.addAll(List.of(mkfsOptions));
+      mkfs.add(fs.image.toString());
+      Commands.run(mkfs.toArray(String[]::new));
       Files.createDirectory(fs.mountPoint);
       Commands.run("mount", "-o", "loop", fs.image.toString(), fs.mountPoint.toString());
     } catch (IOException e) {

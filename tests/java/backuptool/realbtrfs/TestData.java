@@ -4,15 +4,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * Deterministic content for a live volume, and a deterministic set of changes to it: every kind of
@@ -85,6 +88,33 @@ public final class TestData {
         volume.resolve("home/user/docs/file-7.txt"), PosixFilePermissions.fromString("rwx------"));
     Files.setAttribute(
         volume.resolve("home/user/docs/file-8.txt"), "unix:uid", 4242, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * Writes {@code bytes} of incompressible data from a fixed-seed generator to {@code file} (about
+   * 1 GiB/s): large enough content for a transfer that a test can interrupt half-way.
+   */
+  public static void randomFile(Path file, long seed, long bytes) throws IOException {
+    SplittableRandom random = new SplittableRandom(seed);
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    try (FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (long left = bytes; left > 0; left -= buf.capacity()) {
+        buf.clear();
+        while (buf.hasRemaining()) {
+          buf.putLong(random.nextLong());
+        }
+        buf.flip();
+        buf.limit((int) Math.min(left, buf.capacity()));
+        while (buf.hasRemaining()) {
+          out.write(buf);
+        }
+      }
+    }
   }
 
   /** The first of the files made by {@link #fill} numbered from {@code from} that still exists. */

@@ -1,0 +1,299 @@
+package backuptool.realbtrfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two runs at once, as separate processes. On the same pair, the second stops at once with exit 3,
+ * naming the pair and the process that holds it, and changes nothing; on different pairs, both
+ * proceed in parallel and succeed. The first run is made as slow as needed for the two to overlap,
+ * whatever the machine's speed: its transfer (a large file) is paused with SIGSTOP to its {@code
+ * btrfs receive} while the second run runs, and resumed afterwards; a snapshot, which has no
+ * transfer, is held up by pausing the first run itself while it holds the lock. Two snapshots
+ * started at the same moment, with no help, must also end well in whatever order they take.
+ */
+@Tag("btrfs")
+class ConcurrentRunsTest {
+  private static final long BIG_FILE = 64L << 20;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  @TempDir static Path work;
+
+  private static LoopBtrfs source;
+  private static LoopBtrfs target;
+  private static ToolProcess tool;
+  private static int overlapping;
+
+  private final BackupLedger ledger = new BackupLedger();
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    RealBtrfsSupport.assumeAvailable();
+    source = LoopBtrfs.create("conc-src", 2048);
+    target = LoopBtrfs.create("conc-tgt", 2048);
+    tool = new ToolProcess(work.resolve("tool"));
+  }
+
+  @AfterAll
+  static void tearDown() throws IOException {
+    try {
+      if (tool != null) {
+        tool.close();
+      }
+    } finally {
+      LoopBtrfs.closeAll(source, target);
+    }
+    System.out.printf(
+        "concurrent runs test: %d pairs of overlapping runs, each as specified%n", overlapping);
+  }
+
+  /** A pair with a live volume, its snapshot directory and its target. */
+  private record TestPair(String name, Path volume, Path snaps, Path backups) {
+    String toml() {
+      return ToolProcess.pair(name, volume, snaps, backups, 100, 1000, 100, 1000);
+    }
+
+    /** Rewrites the large file and takes a snapshot: a large transfer waiting to be sent. */
+    String snapshot(int minute) throws IOException {
+      TestData.randomFile(volume.resolve("big.bin"), minute, BIG_FILE);
+      String name = BackupLedger.name(minute);
+      BackupLedger.snapshot(volume, snaps, name);
+      return name;
+    }
+
+    Set<String> snapshots() throws IOException {
+      return BackupLedger.in(source.root(), snaps).keySet();
+    }
+
+    Set<String> backupNames() throws IOException {
+      return BackupLedger.in(target.root(), backups).keySet();
+    }
+
+    void assertComplete(BackupLedger ledger, String what) throws IOException {
+      ledger.assertComplete(what, source.root(), snaps, target.root(), backups);
+      assertEquals(Set.of(), BackupLedger.journal(backups), what);
+      ledger.assertNothingLost(what, source.root(), target.root());
+    }
+  }
+
+  private static TestPair pair(String name) throws IOException {
+    Path volume = source.root().resolve(name + "-live");
+    Commands.run("btrfs", "subvolume", "create", volume.toString());
+    TestData.fill(volume, name.hashCode());
+    return new TestPair(
+        name,
+        volume,
+        Files.createDirectories(source.root().resolve(name + "-snaps")),
+        Files.createDirectories(target.root().resolve(name + "-backups")));
+  }
+
+  /** Something to run while the first run is held up. */
+  private interface WhileHeld<T> {
+    T run() throws IOException;
+  }
+
+  /** What ran while the first run, {@code firstPid}, held its lock. */
+  private record Overlap<T>(long firstPid, T meanwhile) {}
+
+  /**
+   * Starts a backup of {@code pair}, waits until its transfer runs, pauses the transfer (SIGSTOP to
+   * its {@code btrfs receive}), runs {@code meanwhile}, resumes the transfer, and checks that the
+   * backup then completes.
+   */
+  private static <T> Overlap<T> duringABackup(Path config, TestPair pair, WhileHeld<T> meanwhile)
+      throws IOException {
+    ToolProcess.Running first = tool.start(config, "--backup", "--pair", pair.name());
+    String receive = "btrfs receive " + pair.backups();
+    if (!first.awaitChild(receive, START_TIMEOUT)) {
+      fail("the backup's transfer never started:\n" + first.await().transcript());
+    }
+    OptionalLong receiver = first.child(receive);
+    T result;
+    Commands.run("kill", "-s", "STOP", Long.toString(receiver.orElseThrow()));
+    try {
+      assertTrue(first.isAlive());
+      result = meanwhile.run();
+      assertTrue(first.isAlive(), "the first run ended while its transfer was paused");
+    } finally {
+      Commands.run("kill", "-s", "CONT", Long.toString(receiver.orElseThrow()));
+    }
+    ToolProcess.Result done = first.await();
+    assertEquals(0, done.exit(), done.transcript());
+    overlapping++;
+    return new Overlap<>(first.pid(), result);
+  }
+
+  /** Exit 3, naming the pair and the pid of the run holding it; nothing printed, nothing done. */
+  private static void assertLockedOut(ToolProcess.Result second, String pair, long holder) {
+    assertEquals(3, second.exit(), second.transcript());
+    assertTrue(
+        second
+            .err()
+            .contains(
+                "pair " + pair + " is in use by another backup-tool run (pid " + holder + ", "),
+        second.transcript());
+    assertEquals("", second.out(), second.transcript());
+  }
+
+  @Test
+  void theSamePairsBackupTwice() throws IOException {
+    TestPair p = pair("twice");
+    Path config = tool.config("twice.toml", p.toml());
+    p.snapshot(1);
+    Overlap<ToolProcess.Result> second =
+        duringABackup(config, p, () -> tool.run(config, "--backup", "--pair", p.name()));
+    assertLockedOut(second.meanwhile(), p.name(), second.firstPid());
+    p.assertComplete(ledger, "backup twice");
+  }
+
+  @Test
+  void backupAgainstPurgeOfTheSamePair() throws IOException {
+    TestPair p = pair("purge");
+    // Purge deletes all but the newest snapshot and backup, when it runs.
+    Path config =
+        tool.config(
+            "purge.toml",
+            ToolProcess.pair("purge", p.volume(), p.snaps(), p.backups(), 1, 0, 1, 0));
+    p.snapshot(1);
+    ToolProcess.Result first = tool.run(config, "--backup", "--pair", p.name());
+    assertEquals(0, first.exit(), first.transcript());
+    p.snapshot(2);
+    Overlap<List<ToolProcess.Result>> overlap =
+        duringABackup(
+            config,
+            p,
+            () ->
+                List.of(
+                    tool.run(config, "--purge", "--pair", p.name()),
+                    tool.run(config, "--purge", "--all", "--dry-run")));
+    List<ToolProcess.Result> meanwhile = overlap.meanwhile();
+    assertLockedOut(meanwhile.get(0), p.name(), overlap.firstPid());
+    // A dry run takes no lock: it plans while the backup runs. (It takes the receive in progress
+    // for one left by an interrupted run: it cannot know better without the lock.)
+    ToolProcess.Result dry = meanwhile.get(1);
+    assertEquals(0, dry.exit(), dry.transcript());
+    assertTrue(dry.out().contains("Dry run (--dry-run): nothing was changed."), dry.out());
+    assertEquals(Set.of(BackupLedger.name(1), BackupLedger.name(2)), p.snapshots());
+    p.assertComplete(ledger, "backup against purge");
+
+    // Once the backup is over, purge runs.
+    ToolProcess.Result later = tool.run(config, "--purge", "--pair", p.name());
+    assertEquals(0, later.exit(), later.transcript());
+    assertEquals(Set.of(BackupLedger.name(2)), p.snapshots());
+    assertEquals(Set.of(BackupLedger.name(2)), p.backupNames());
+  }
+
+  @Test
+  void twoDifferentPairsAtOnceBothSucceed() throws IOException {
+    TestPair a = pair("left");
+    TestPair b = pair("right");
+    Path config = tool.config("two.toml", a.toml() + "\n" + b.toml());
+    a.snapshot(1);
+    b.snapshot(1);
+    // While the backup of "left" holds its lock, the backup of "right" runs from start to end.
+    ToolProcess.Result right =
+        duringABackup(config, a, () -> tool.run(config, "--backup", "--pair", b.name()))
+            .meanwhile();
+    assertEquals(0, right.exit(), right.transcript());
+    assertEquals("", right.err(), right.transcript());
+    a.assertComplete(ledger, "left");
+    b.assertComplete(ledger, "right");
+
+    // --all needs every pair: while one is held, it does nothing at all, not even the others.
+    a.snapshot(2);
+    b.snapshot(2);
+    Overlap<ToolProcess.Result> all =
+        duringABackup(config, a, () -> tool.run(config, "--backup", "--all"));
+    assertLockedOut(all.meanwhile(), a.name(), all.firstPid());
+    assertEquals(Set.of(BackupLedger.name(1)), b.backupNames(), "--all sent nothing");
+    ToolProcess.Result rest = tool.run(config, "--backup", "--all");
+    assertEquals(0, rest.exit(), rest.transcript());
+    a.assertComplete(ledger, "left");
+    b.assertComplete(ledger, "right");
+    ledger.assertAllEqual("after the concurrent runs");
+  }
+
+  @Test
+  void theSamePairsSnapshotTwice() throws IOException {
+    TestPair p = pair("snap");
+    Path config = tool.config("snap.toml", p.toml());
+    // Data not yet on disk: the snapshot has to write it first, which keeps the lock held longer.
+    TestData.randomFile(p.volume().resolve("dirty.bin"), 7, BIG_FILE);
+
+    ToolProcess.Running first = tool.start(config, "--snapshot", "--pair", p.name());
+    awaitLock(first, p.name());
+    // Paused while it holds the lock, the first run stands for one that takes long.
+    first.signal("STOP");
+    ToolProcess.Result second;
+    try {
+      second = tool.run(config, "--snapshot", "--pair", p.name());
+    } finally {
+      first.signal("CONT");
+    }
+    ToolProcess.Result firstResult = first.await();
+    assertEquals(0, firstResult.exit(), firstResult.transcript());
+    assertLockedOut(second, p.name(), first.pid());
+    assertEquals(1, p.snapshots().size(), "one snapshot, not two");
+    overlapping++;
+
+    // Both at once, with no help: whichever order they take, no snapshot is overwritten or lost.
+    // (Started in the next second: the snapshot just taken has this second's name.)
+    ToolProcess.pause(1050 - System.currentTimeMillis() % 1000);
+    ToolProcess.Running a = tool.start(config, "--snapshot", "--pair", p.name());
+    ToolProcess.Running b = tool.start(config, "--snapshot", "--pair", p.name());
+    ToolProcess.Result ra = a.await();
+    ToolProcess.Result rb = b.await();
+    int made = 0;
+    for (ToolProcess.Result r : List.of(ra, rb)) {
+      switch (r.exit()) {
+        case 0 -> made++;
+        case 3 -> assertTrue(r.err().contains("pair snap is in use"), r.transcript());
+        case 1 ->
+            // One after the other within a second: the name is taken, nothing is overwritten.
+            assertTrue(r.err().contains("already exists; nothing is overwritten"), r.transcript());
+        default -> fail(r.transcript());
+      }
+    }
+    assertTrue(made >= 1, ra.transcript() + rb.transcript());
+    assertEquals(1 + made, p.snapshots().size(), ra.transcript() + rb.transcript());
+    for (BackupLedger.Sub s : BackupLedger.in(source.root(), p.snaps()).values()) {
+      assertTrue(s.readOnly(), s.path().toString());
+    }
+    System.out.printf(
+        "concurrent runs test: two snapshots started together: exits %d and %d%n",
+        ra.exit(), rb.exit());
+  }
+
+  /** Waits until {@code run} holds the lock of {@code pair} (its lock file names its pid). */
+  private static void awaitLock(ToolProcess.Running run, String pair) throws IOException {
+    Path file = tool.lockDir().resolve(pair + ".lock");
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline && run.isAlive()) {
+      try {
+        if (Files.readString(file, StandardCharsets.UTF_8).startsWith("pid " + run.pid() + ",")) {
+          return;
+        }
+      } catch (NoSuchFileException e) {
+        // not yet
+      }
+      ToolProcess.pause(1);
+    }
+    fail("run " + run.pid() + " never held the lock of " + pair + ":\n" + run.await().transcript());
+  }
+}
