@@ -50,6 +50,9 @@ abstract class BtrfsContract {
   /** Makes {@code dir} unreadable by its mode (for anyone but root). */
   abstract void makeUnreadable(Path dir) throws Exception;
 
+  /** What {@code btrfs property set -f PATH ro false} does. */
+  abstract void makeWritable(Path subvolume) throws Exception;
+
   /**
    * Lists {@code dir} as a process to which file modes apply. Real tests run as root, which reads
    * any directory, so they override this to list without that privilege.
@@ -95,7 +98,7 @@ abstract class BtrfsContract {
     assertEquals("btrfs", volume.fsType());
     assertEquals(Kind.DIRECTORY, btrfs().inspect(snaps).kind());
     assertEquals(Kind.OTHER, btrfs().inspect(snaps.resolve("file")).kind());
-    assertEquals(Kind.OTHER, btrfs().inspect(snaps.resolve("link")).kind(), "not followed");
+    assertEquals(Kind.SYMLINK, btrfs().inspect(snaps.resolve("link")).kind(), "not followed");
     assertEquals(
         new PathInfo(snaps.resolve("none"), Kind.MISSING, "", ""),
         btrfs().inspect(snaps.resolve("none")));
@@ -223,6 +226,27 @@ abstract class BtrfsContract {
     assertEquals(Optional.of(b1.uuid()), b2.parentUuid(), "the incremental's parent chain");
     assertNotEquals(sent[0].uuid(), b1.uuid());
     assertTrue(b1.generation() < b2.generation());
+  }
+
+  @Test
+  void btrfsRemembersACompletedReceiveEvenAfterTheBackupIsMadeWritable() throws Exception {
+    twoSnapshots();
+    btrfs().send(snaps.resolve("s1"), Optional.empty(), backups);
+    createSubvolume(backups.resolve("never-received"));
+    assertTrue(btrfs().receiveCompleted(backups.resolve("s1")));
+    assertFalse(btrfs().receiveCompleted(backups.resolve("never-received")));
+    assertFalse(btrfs().receiveCompleted(snaps.resolve("s1")), "a snapshot was never received");
+
+    makeWritable(backups.resolve("s1"));
+    Subvolume writable =
+        only(
+            btrfs().list(backups).subvolumes().stream()
+                .filter(s -> s.name().equals("s1"))
+                .toList());
+    assertFalse(writable.readOnly());
+    assertEquals(
+        Optional.empty(), writable.receivedUuid(), "it now looks like an incomplete receive");
+    assertTrue(btrfs().receiveCompleted(backups.resolve("s1")), "but btrfs still knows better");
   }
 
   @Test

@@ -61,6 +61,13 @@ public final class FakeBtrfs implements Btrfs {
   private final List<Fault> faults = new ArrayList<>();
   private final List<Hook> hooks = new ArrayList<>();
   private volatile boolean aborted;
+
+  /** Mount points listed in the fake /etc/fstab. */
+  private final Set<Path> fstab = new HashSet<>();
+
+  /** Uuids of subvolumes into which a receive completed: btrfs's nonzero receive transid. */
+  private final Set<String> receiveCompleted = new HashSet<>();
+
   private int uuidCounter;
   private int devices;
 
@@ -133,10 +140,32 @@ public final class FakeBtrfs implements Btrfs {
   public FakeBtrfs addReceived(Path path, String receivedUuid) {
     Path p = setupParent(key(path));
     Sub s = newSubvolume(btrfsFs(p), Optional.empty());
+    receiveCompleted.add(s.uuid());
     nodes.put(
         p,
         new Sub(
             s.uuid(), Optional.empty(), Optional.of(receivedUuid), true, s.generation(), false));
+    return this;
+  }
+
+  /** Lists {@code mountPoint} in the fake /etc/fstab, whether or not anything is mounted there. */
+  public FakeBtrfs inFstab(Path mountPoint) {
+    fstab.add(key(mountPoint));
+    return this;
+  }
+
+  /**
+   * What {@code btrfs property set -f PATH ro false} does to a received subvolume: writable, and
+   * without received uuid, but btrfs still records that a receive completed into it.
+   */
+  public FakeBtrfs makeWritable(Path path) {
+    Path p = resolve(path, false);
+    if (!(nodes.get(p) instanceof Sub s)) {
+      throw new IllegalStateException(path + " is not a subvolume");
+    }
+    nodes.put(
+        p,
+        new Sub(s.uuid(), s.parentUuid(), Optional.empty(), false, s.generation(), s.unreadable()));
     return this;
   }
 
@@ -239,7 +268,9 @@ public final class FakeBtrfs implements Btrfs {
     PathInfo.Kind kind =
         n instanceof Sub
             ? PathInfo.Kind.SUBVOLUME
-            : n instanceof Dir ? PathInfo.Kind.DIRECTORY : PathInfo.Kind.OTHER;
+            : n instanceof Dir
+                ? PathInfo.Kind.DIRECTORY
+                : n instanceof Link ? PathInfo.Kind.SYMLINK : PathInfo.Kind.OTHER;
     Fs fs = fsOf(p);
     return new PathInfo(path, kind, fs.type, fs.device);
   }
@@ -275,6 +306,22 @@ public final class FakeBtrfs implements Btrfs {
       }
     }
     return new Listing(dir, subvolumes, directories, others);
+  }
+
+  @Override
+  public Optional<Path> unmountedMountPoint(Path path) {
+    return fstab.stream()
+        .filter(p -> path.startsWith(p))
+        .max(Comparator.comparingInt(Path::getNameCount))
+        .filter(p -> !mounts.containsKey(p));
+  }
+
+  @Override
+  public boolean receiveCompleted(Path path) throws BtrfsException {
+    if (!(nodes.get(resolve(path, true)) instanceof Sub s)) {
+      throw new BtrfsException("ERROR: not a subvolume: " + path);
+    }
+    return receiveCompleted.contains(s.uuid());
   }
 
   @Override
@@ -345,6 +392,7 @@ public final class FakeBtrfs implements Btrfs {
       }
     }
     Sub fresh = newSubvolume(fs, Optional.empty());
+    receiveCompleted.add(fresh.uuid());
     nodes.put(
         received,
         new Sub(

@@ -53,6 +53,11 @@ class FakeBtrfsContractTest extends BtrfsContract {
   }
 
   @Override
+  void makeWritable(Path subvolume) {
+    fake.makeWritable(subvolume);
+  }
+
+  @Override
   void makeUnreadable(Path dir) {
     fake.makeUnreadable(dir);
   }

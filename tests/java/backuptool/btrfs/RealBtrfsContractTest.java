@@ -90,6 +90,11 @@ class RealBtrfsContractTest extends BtrfsContract {
   }
 
   @Override
+  void makeWritable(Path subvolume) throws IOException {
+    Commands.run("btrfs", "property", "set", "-f", subvolume.toString(), "ro", "false");
+  }
+
+  @Override
   void makeUnreadable(Path dir) throws IOException {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("---------"));
   }

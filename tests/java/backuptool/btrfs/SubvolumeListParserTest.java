@@ -53,4 +53,39 @@ class SubvolumeListParserTest {
   void anUnexpectedLineIsAnError() {
     assertThrows(BtrfsException.class, () -> SubvolumeListParser.parse("ID 256 gen 8 path x\n"));
   }
+
+  @Test
+  void aNewlineInANameContinuesThePath() throws BtrfsException {
+    String out =
+        line(257, "snaps/evil") + "\nname\n" + line(258, "snaps/2026-11-20T10:00:00") + "\n";
+    Map<String, SubvolumeListParser.Listed> parsed = SubvolumeListParser.parse(out);
+    assertEquals(
+        java.util.Set.of("snaps/evil\nname", "snaps/2026-11-20T10:00:00"), parsed.keySet());
+  }
+
+  @Test
+  void aNameThatPosesAsAnotherSubvolumesLineIsRefused() {
+    // A subvolume named "x\n<a forged line for a real backup>" must not replace the real line.
+    String forged = line(999, "backups/2026-11-20T10:00:00");
+    String out =
+        line(257, "backups/x")
+            + "\n"
+            + forged
+            + "\n"
+            + line(258, "backups/2026-11-20T10:00:00")
+            + "\n";
+    assertThrows(BtrfsException.class, () -> SubvolumeListParser.parse(out));
+  }
+
+  private static String line(int id, String path) {
+    return "ID "
+        + id
+        + " gen 9 cgen "
+        + id
+        + " top level 5 parent_uuid -                                    received_uuid -       "
+        + "                             uuid 00000000-0000-0000-0000-000000000"
+        + id
+        + " path "
+        + path;
+  }
 }

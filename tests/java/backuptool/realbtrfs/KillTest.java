@@ -172,7 +172,7 @@ class KillTest {
   void sigkillAtRandomMomentsOfFullAndIncrementalTransfers() throws IOException {
     Tally tally = new Tally();
     // Until 12 kills have landed (one that comes after the end of its run does not count).
-    for (int i = 0; tally.survived() < 12 && i < 18; i++) {
+    for (int i = 0; tally.survived() < 12 && i < 30; i++) {
       Transfer transfer = i % 2 == 0 ? Transfer.FULL : Transfer.INCREMENTAL;
       boolean midTransfer = i % 3 != 2; // two of three wait for the transfer, one is anywhere
       tally.add(interrupt("KILL", transfer, midTransfer, tally));

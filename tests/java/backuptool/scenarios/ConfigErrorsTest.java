@@ -57,6 +57,9 @@ class ConfigErrorsTest {
     c.put("only comments", "# nothing configured yet\n");
     c.put("global is not a table", "global = 1\n" + ROOT);
     c.put("unknown global key", "[global]\nverbose = true\ndry_run = \"yes\"\n\n" + ROOT);
+    c.put(
+        "a newline in a path",
+        ROOT.replace("source = \"/btrfs/snapshots/root\"", "source = \"/btrfs/snap\\nshots\""));
     c.put("relative lock directory", "[global]\nlock_dir = \"locks\"\n\n" + ROOT);
     c.put(
         "backup_pairs written as a single table",

@@ -55,6 +55,20 @@ class SafetyScenariosTest {
   }
 
   @Test
+  void aBackupMadeWritableByHandIsNeverTakenForALeftoverEvenWithAStaleRecord() {
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("root", "2026-11-20T10:00:00")
+            .backedUp("root", "2026-11-20T10:00:00");
+    // A run killed after its receive finished but before it noted so; later someone made the
+    // backup writable to restore from it. It looks incomplete, but btrfs knows it was received.
+    s.journal.started(Scenario.ROOT_BACKUPS, "2026-11-20T10:00:00");
+    s.btrfs.makeWritable(Scenario.ROOT_BACKUPS.resolve("2026-11-20T10:00:00"));
+    Approvals.verify(
+        s.run("--backup", "--pair", "root") + "\n" + s.run("--purge", "--pair", "root"));
+  }
+
+  @Test
   void purgeAlsoRemovesWhatAnInterruptedRunLeftAndNothingElse() {
     Scenario s =
         Scenario.standard(tmp)
@@ -94,6 +108,23 @@ class SafetyScenariosTest {
     s.config(
         Scenario.pairToml(
             "root", "/", Scenario.ROOT_SNAPS, Path.of("/media/backup-disk/root"), 10, 30, 20, 90));
+    Approvals.verify(s.run("--backup", "--all") + "\n" + s.run("--purge", "--all"));
+  }
+
+  @Test
+  void aBackupDiskListedInFstabButNotMountedIsRefusedWhereverItsMountPointIs() {
+    // Snapshots on their own filesystem; the backup disk's empty mount point is on the root
+    // filesystem, a third one, so only /etc/fstab tells that something should be mounted there.
+    Scenario s = Scenario.bare(tmp);
+    s.btrfs
+        .mount(Path.of("/data"), "btrfs")
+        .createSubvolume(Path.of("/data/vol"))
+        .mkdirs(Path.of("/data/snaps"));
+    s.btrfs.mkdirs(Path.of("/mnt/usb")).inFstab(Path.of("/mnt/usb"));
+    s.config(
+        Scenario.pairToml(
+            "data", "/data/vol", Path.of("/data/snaps"), Path.of("/mnt/usb"), 10, 30, 20, 90));
+    s.run("--snapshot", "--all");
     Approvals.verify(s.run("--backup", "--all") + "\n" + s.run("--purge", "--all"));
   }
 

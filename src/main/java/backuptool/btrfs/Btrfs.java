@@ -20,6 +20,19 @@ public interface Btrfs {
    */
   Listing list(Path dir) throws BtrfsException;
 
+  /**
+   * The mount point that /etc/fstab lists at or above {@code path} (other than /) when nothing is
+   * mounted on it now: the sign of a backup disk that is unplugged or not yet mounted.
+   */
+  Optional<Path> unmountedMountPoint(Path path) throws BtrfsException;
+
+  /**
+   * True if a receive ever completed into subvolume {@code path}: btrfs then records a receive
+   * transid, which stays even when the subvolume is later made writable (and loses its received
+   * uuid). A receive that was interrupted never gets one.
+   */
+  boolean receiveCompleted(Path path) throws BtrfsException;
+
   /** Creates a read-only snapshot of subvolume {@code volume} at {@code destination}. */
   void snapshot(Path volume, Path destination) throws BtrfsException;
 

@@ -38,6 +38,10 @@ public final class BtrfsCommands {
     return List.copyOf(argv);
   }
 
+  public static List<String> show(Path subvolume) {
+    return List.of("btrfs", "subvolume", "show", subvolume.toString());
+  }
+
   /**
    * Lists every subvolume of the filesystem mounted at {@code mountPoint} with its uuids. Without
    * {@code -a}, btrfs-progs shows the subvolumes below the mounted subvolume relative to it and the

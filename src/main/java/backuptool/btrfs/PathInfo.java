@@ -14,6 +14,8 @@ public record PathInfo(Path path, Kind kind, String fsType, String filesystem) {
     MISSING,
     DIRECTORY,
     SUBVOLUME,
+    /** A symbolic link, never followed: the tool acts only where the configuration says. */
+    SYMLINK,
     OTHER
   }
 

@@ -69,6 +69,11 @@ final class Processes {
     FutureTask<String> toErr = drain(ps.get(1).getErrorStream());
     List<Integer> exits = waitFor(ps, display);
     if (exits.get(0) != 0 || exits.get(1) != 0) {
+      String why = errors(text(fromErr) + text(toErr));
+      if (why.isBlank()) {
+        int worst = Math.max(exits.get(0), exits.get(1));
+        why = worst > 128 ? "stopped by signal " + (worst - 128) : "btrfs printed no error message";
+      }
       throw new BtrfsException(
           String.format(
               "%s failed (%s exit %d, %s exit %d): %s",
@@ -77,7 +82,7 @@ final class Processes {
               exits.get(0),
               String.join(" ", to.subList(0, 2)),
               exits.get(1),
-              errors(text(fromErr) + text(toErr))));
+              why));
     }
   }
 

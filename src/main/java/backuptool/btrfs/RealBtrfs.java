@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@link Btrfs} on btrfs-progs and the kernel's view of the filesystem. For one thread at a time:
@@ -29,6 +31,11 @@ public final class RealBtrfs implements Btrfs {
 
   /** The root directory of every btrfs subvolume has this inode number, and nothing else has. */
   private static final long SUBVOLUME_ROOT_INODE = 256;
+
+  private static final Path FSTAB = Path.of("/etc/fstab");
+
+  private static final Pattern RECEIVE_TRANSID =
+      Pattern.compile("^\\s*Receive transid:\\s*(\\d+)\\s*$", Pattern.MULTILINE);
 
   /**
    * Each filesystem's subvolumes by path from its top level, keyed by mount source: one {@code
@@ -52,7 +59,7 @@ public final class RealBtrfs implements Btrfs {
             ? realPath(path.toAbsolutePath().getParent()).resolve(path.getFileName())
             : realPath(path);
     Mount mount = Mounts.read().containing(real);
-    PathInfo.Kind kind = PathInfo.Kind.OTHER;
+    PathInfo.Kind kind = attrs.isSymbolicLink() ? PathInfo.Kind.SYMLINK : PathInfo.Kind.OTHER;
     if (attrs.isDirectory()) {
       kind =
           mount.isBtrfs() && inode(path) == SUBVOLUME_ROOT_INODE
@@ -102,6 +109,24 @@ public final class RealBtrfs implements Btrfs {
   }
 
   private volatile boolean aborted;
+
+  @Override
+  public Optional<Path> unmountedMountPoint(Path path) throws BtrfsException {
+    Optional<Path> listed = Fstab.read(FSTAB).mountPointAbove(path.toAbsolutePath().normalize());
+    if (listed.isEmpty() || Mounts.read().isMountPoint(listed.get())) {
+      return Optional.empty();
+    }
+    return listed;
+  }
+
+  @Override
+  public boolean receiveCompleted(Path path) throws BtrfsException {
+    Matcher m = RECEIVE_TRANSID.matcher(Processes.run(BtrfsCommands.show(path)));
+    if (!m.find()) {
+      throw new BtrfsException("btrfs subvolume show " + path + " printed no receive transid");
+    }
+    return Long.parseLong(m.group(1)) != 0;
+  }
 
   @Override
   public void abort() {

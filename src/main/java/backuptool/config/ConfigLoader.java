@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -192,16 +193,45 @@ public final class ConfigLoader {
     if (value == null) {
       return Optional.empty();
     }
-    if (value instanceof String s && s.startsWith("/") && s.indexOf('\0') < 0) {
-      return Optional.of(Path.of(s).normalize());
+    try {
+      if (value instanceof String s) {
+        return Optional.of(absolute(dotted, s));
+      }
+      throw new IllegalArgumentException(
+          "'"
+              + dotted
+              + "' must be an absolute path (starting with /), not "
+              + TomlTypes.describe(value));
+    } catch (IllegalArgumentException e) {
+      error(table.inputPositionOf(dotted), e.getMessage());
+      return Optional.empty();
     }
-    error(
-        table.inputPositionOf(dotted),
-        "'"
-            + dotted
-            + "' must be an absolute path (starting with /), not "
-            + TomlTypes.describe(value));
-    return Optional.empty();
+  }
+
+  /**
+   * The absolute, normalised path that {@code text} names. Control characters are refused: btrfs
+   * lists subvolumes one per line, and a newline in a path would make its directory unreadable for
+   * every later run.
+   */
+  static Path absolute(String key, String text) {
+    if (!text.startsWith("/")) {
+      throw new IllegalArgumentException(
+          "'" + key + "' must be an absolute path (starting with /), not \"" + text + "\"");
+    }
+    if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new IllegalArgumentException(
+          "'" + key + "' must not contain control characters such as newlines or tabs");
+    }
+    try {
+      return Path.of(text).normalize();
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException(
+          "'"
+              + key
+              + "' cannot be used as a path here: "
+              + e.getReason()
+              + " (is the locale UTF-8?)");
+    }
   }
 
   void error(TomlPosition at, String message) {
@@ -289,13 +319,12 @@ public final class ConfigLoader {
       if (text == null) {
         return null;
       }
-      if (!text.startsWith("/") || text.indexOf('\0') >= 0) {
-        fail(
-            table.inputPositionOf(key),
-            "'" + key + "' must be an absolute path (starting with /), not \"" + text + "\"");
+      try {
+        return absolute(key, text);
+      } catch (IllegalArgumentException e) {
+        fail(table.inputPositionOf(key), e.getMessage());
         return null;
       }
-      return Path.of(text).normalize();
     }
 
     private Retention retention(String daysKey, String countKey) {

@@ -2,10 +2,12 @@ package backuptool.plan;
 
 import backuptool.btrfs.PathInfo;
 import backuptool.model.SnapshotName;
+import backuptool.scan.DirectoryProblems;
 import backuptool.scan.SnapshotScan;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Plans one read-only snapshot per pair, all with the same name. */
 public final class SnapshotPlanner {
@@ -40,28 +42,17 @@ public final class SnapshotPlanner {
     PathInfo source = scan.source();
     if (volume.kind() == PathInfo.Kind.MISSING) {
       problems.add("original volume " + volume.path() + " does not exist");
+    } else if (volume.kind() == PathInfo.Kind.SYMLINK) {
+      problems.add("original volume " + DirectoryProblems.SYMLINK.formatted(volume.path()));
     } else if (volume.kind() != PathInfo.Kind.SUBVOLUME) {
       problems.add(
           "original volume "
               + volume.path()
               + " is not a btrfs subvolume (only subvolumes can be snapshotted; create one with: btrfs subvolume create)");
     }
-    if (source.kind() == PathInfo.Kind.MISSING) {
-      problems.add(
-          "snapshot directory "
-              + source.path()
-              + " does not exist (create it with: mkdir -p "
-              + source.path()
-              + ")");
-    } else if (!source.isDirectory()) {
-      problems.add("snapshot directory " + source.path() + " is not a directory");
-    } else if (!source.onBtrfs()) {
-      problems.add(
-          "snapshot directory "
-              + source.path()
-              + " is on a filesystem of type "
-              + source.fsType()
-              + ", not btrfs");
+    Optional<String> sourceProblem = DirectoryProblems.of(source, false);
+    if (sourceProblem.isPresent()) {
+      problems.add("snapshot directory " + sourceProblem.get());
     } else if (volume.kind() == PathInfo.Kind.SUBVOLUME
         && !source.filesystem().equals(volume.filesystem())) {
       problems.add(

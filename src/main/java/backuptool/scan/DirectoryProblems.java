@@ -4,10 +4,15 @@ import backuptool.btrfs.PathInfo;
 import java.util.Optional;
 
 /** Why a snapshot or backup directory cannot be used, in words that say what to do. */
-final class DirectoryProblems {
+public final class DirectoryProblems {
   private DirectoryProblems() {}
 
-  static Optional<String> of(PathInfo info, boolean target) {
+  /** Why symlinks are refused, and what to do instead. */
+  public static final String SYMLINK =
+      "%s is a symbolic link; name the directory it points to in the configuration (links are"
+          + " not followed, so that the tool acts only where the configuration says)";
+
+  public static Optional<String> of(PathInfo info, boolean target) {
     String path = info.path().toString();
     if (info.kind() == PathInfo.Kind.MISSING) {
       return Optional.of(
@@ -16,6 +21,9 @@ final class DirectoryProblems {
               + (target
                   ? " (is the backup disk mounted? create the directory if this is the first backup)"
                   : " (create it with: mkdir -p " + path + ")"));
+    }
+    if (info.kind() == PathInfo.Kind.SYMLINK) {
+      return Optional.of(SYMLINK.formatted(path));
     }
     if (!info.isDirectory()) {
       return Optional.of(path + " is not a directory");

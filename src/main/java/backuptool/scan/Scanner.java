@@ -30,11 +30,15 @@ public final class Scanner {
 
   public SnapshotScan forSnapshot(Pair pair, SnapshotName name) {
     try {
+      PathInfo source = btrfs.inspect(pair.source());
+      Path destination = pair.source().resolve(name.text());
       return new SnapshotScan(
           pair,
           btrfs.inspect(pair.originalVolume()),
-          btrfs.inspect(pair.source()),
-          btrfs.inspect(pair.source().resolve(name.text())),
+          source,
+          source.isDirectory()
+              ? btrfs.inspect(destination)
+              : new PathInfo(destination, PathInfo.Kind.MISSING, "", ""),
           Optional.empty());
     } catch (BtrfsException e) {
       return new SnapshotScan(pair, null, null, null, Optional.of(e.getMessage()));
@@ -51,7 +55,21 @@ public final class Scanner {
       SideScan failed = SideScan.failed(pair.source(), e.getMessage());
       return new PairScan(pair, failed, SideScan.failed(pair.target(), e.getMessage()));
     }
-    Optional<String> targetProblem = DirectoryProblems.of(target, true);
+    Optional<String> targetProblem;
+    try {
+      targetProblem =
+          btrfs
+              .unmountedMountPoint(pair.target())
+              .map(
+                  m ->
+                      pair.target()
+                          + ": nothing is mounted on "
+                          + m
+                          + ", which /etc/fstab lists: the backup disk looks unmounted (mount it and run again)")
+              .or(() -> DirectoryProblems.of(target, true));
+    } catch (BtrfsException e) {
+      targetProblem = Optional.of(e.getMessage());
+    }
     if (targetProblem.isEmpty()
         && source.onBtrfs()
         && target.filesystem().equals(source.filesystem())) {
@@ -91,7 +109,11 @@ public final class Scanner {
     for (Subvolume sub : listing.subvolumes()) {
       Optional<SnapshotName> name = SnapshotName.parse(sub.name());
       if (target && isIncomplete(sub)) {
-        ignored.add(incomplete(sub.name(), unfinished.contains(sub.name())));
+        try {
+          ignored.add(incomplete(dir.resolve(sub.name()), unfinished.contains(sub.name())));
+        } catch (BtrfsException e) {
+          return SideScan.failed(dir, what + dir + " cannot be scanned: " + e.getMessage());
+        }
         continue;
       }
       String why = target ? targetProblem(sub) : sourceProblem(sub);
@@ -118,17 +140,31 @@ public final class Scanner {
     return new SideScan(dir, Optional.empty(), snapshots, ignored);
   }
 
-  private static Ignored incomplete(String name, boolean ours) {
-    return ours
-        ? new Ignored(
-            name,
-            "incomplete backup, left by an interrupted run (its receive never finished)",
-            Ignored.Kind.LEFT_BY_INTERRUPTED_RUN)
-        : new Ignored(
-            name,
-            "incomplete backup (writable, never finished receiving) that this tool has no record of"
-                + " starting: left alone, check it and delete it by hand",
-            Ignored.Kind.INCOMPLETE);
+  /**
+   * An incomplete receive is this tool's to remove only if the journal shows a run of it started
+   * the receive, and btrfs shows no receive ever completed into it: a backup that someone made
+   * writable by hand looks incomplete too, but btrfs remembers that it was received.
+   */
+  private Ignored incomplete(Path path, boolean journaled) throws BtrfsException {
+    String name = path.getFileName().toString();
+    if (!journaled) {
+      return new Ignored(
+          name,
+          "incomplete backup (writable, never finished receiving) that this tool has no record of"
+              + " starting: left alone, check it and delete it by hand",
+          Ignored.Kind.INCOMPLETE);
+    }
+    if (btrfs.receiveCompleted(path)) {
+      return new Ignored(
+          name,
+          "writable subvolume without received uuid, but btrfs shows a receive completed into it:"
+              + " a backup made writable by hand, left alone",
+          Ignored.Kind.INCOMPLETE);
+    }
+    return new Ignored(
+        name,
+        "incomplete backup, left by an interrupted run (its receive never finished)",
+        Ignored.Kind.LEFT_BY_INTERRUPTED_RUN);
   }
 
   private static String sourceProblem(Subvolume sub) {
