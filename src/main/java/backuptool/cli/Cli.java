@@ -62,8 +62,7 @@ public final class Cli {
       err.println(CommandLine.PROG + ": error: " + e.getMessage());
       return ExitCode.USAGE;
     }
-    boolean dryRun = options.dryRun() || config.dryRun();
-    if (dryRun) {
+    if (options.dryRun() || config.dryRun()) {
       return runPlan(options, config, pairs, env, out, err); // changes nothing, needs no lock
     }
     Path lockDir = config.lockDir().orElse(env.lockDir());
