@@ -5,8 +5,10 @@
 #   ./build.sh          everything above
 #   ./build.sh format   rewrite the sources in the project's format
 #   ./build.sh demo     try the tool on two throwaway loop-mounted btrfs filesystems (root)
+#   ./build.sh bench    the benchmark against btrbk and the raw btrfs pipe (root, ~15 min;
+#                       results in target/bench/results.md, see docs/performance.md)
 set -uo pipefail
-cd "$(dirname "$(readlink -f "$0")")"
+cd "$(dirname "$(readlink -f "$0")")" || exit 1
 logs=target/build-logs
 mkdir -p "$logs"
 MVN=(mvn -B --no-transfer-progress)
@@ -59,8 +61,13 @@ case "${1:-all}" in
     step package "${MVN[@]}" -DskipTests package
     exec tests/demo.sh
     ;;
+  bench)
+    step toolchain toolchain
+    step package "${MVN[@]}" -DskipTests package
+    exec tests/bench/bench.sh
+    ;;
   *)
-    echo "usage: ./build.sh [all|format|demo]" >&2
+    echo "usage: ./build.sh [all|format|demo|bench]" >&2
     exit 2
     ;;
 esac

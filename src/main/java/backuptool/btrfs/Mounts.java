@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The mount table from {@code /proc/self/mountinfo}. On btrfs, st_dev differs per subvolume, so the
@@ -33,8 +35,11 @@ final class Mounts {
 
   private final List<Mount> mounts;
 
+  private final Set<Path> points = new HashSet<>();
+
   private Mounts(List<Mount> mounts) {
     this.mounts = mounts;
+    mounts.forEach(m -> points.add(m.point()));
   }
 
   /** The current mount table; read afresh each time, as mounts come and go. */
@@ -90,7 +95,7 @@ final class Mounts {
   }
 
   boolean isMountPoint(Path realPath) {
-    return mounts.stream().anyMatch(m -> m.point().equals(realPath));
+    return points.contains(realPath);
   }
 
   /** Undoes the kernel's octal escapes of space, tab, newline and backslash ("\040"). */

@@ -32,6 +32,9 @@ public final class RealBtrfs implements Btrfs {
   /** The root directory of every btrfs subvolume has this inode number, and nothing else has. */
   private static final long SUBVOLUME_ROOT_INODE = 256;
 
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFDIR = 0040000;
+
   private static final Path FSTAB = Path.of("/etc/fstab");
 
   private static final Pattern RECEIVE_TRANSID =
@@ -45,6 +48,11 @@ public final class RealBtrfs implements Btrfs {
 
   @Override
   public PathInfo inspect(Path path) throws BtrfsException {
+    return inspect(path, Mounts.read());
+  }
+
+  /** {@link #inspect(Path)} against a mount table read once for many paths. */
+  private PathInfo inspect(Path path, Mounts mounts) throws BtrfsException {
     BasicFileAttributes attrs;
     try {
       attrs = Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW_LINKS);
@@ -58,7 +66,7 @@ public final class RealBtrfs implements Btrfs {
         attrs.isSymbolicLink()
             ? realPath(path.toAbsolutePath().getParent()).resolve(path.getFileName())
             : realPath(path);
-    Mount mount = Mounts.read().containing(real);
+    Mount mount = mounts.containing(real);
     PathInfo.Kind kind = attrs.isSymbolicLink() ? PathInfo.Kind.SYMLINK : PathInfo.Kind.OTHER;
     if (attrs.isDirectory()) {
       kind =
@@ -86,23 +94,35 @@ public final class RealBtrfs implements Btrfs {
     List<Subvolume> subvolumes = new ArrayList<>();
     List<String> directories = new ArrayList<>();
     List<String> others = new ArrayList<>();
+    String dirInFilesystem = mount.pathInFilesystem(real);
     for (String name : names(dir, real)) {
       Path entry = real.resolve(name);
-      BasicFileAttributes attrs;
+      Map<String, Object> attrs;
       try {
-        attrs = Files.readAttributes(entry, BasicFileAttributes.class, NOFOLLOW_LINKS);
+        attrs = Files.readAttributes(entry, "unix:mode,ino", NOFOLLOW_LINKS); // one stat
       } catch (NoSuchFileException e) {
         continue; // deleted since the directory was read: it is not there
       } catch (IOException e) {
         throw new BtrfsException("cannot inspect " + entry + ": " + reason(e), e);
       }
-      if (!attrs.isDirectory()) {
+      boolean directory = ((Integer) attrs.get("mode") & S_IFMT) == S_IFDIR;
+      if (!directory) {
         others.add(name);
-      } else if (inode(entry) != SUBVOLUME_ROOT_INODE || mounts.isMountPoint(entry)) {
+      } else if ((Long) attrs.get("ino") != SUBVOLUME_ROOT_INODE || mounts.isMountPoint(entry)) {
         // Another mount's root is not this directory's content, whatever its inode.
         directories.add(name);
       } else {
-        subvolumes.add(subvolume(mount, entry, name));
+        String inFilesystem = dirInFilesystem.isEmpty() ? name : dirInFilesystem + "/" + name;
+        Listed l = listed(mount, inFilesystem, entry);
+        // access(W_OK) fails with EROFS on a read-only subvolume, even for root.
+        subvolumes.add(
+            new Subvolume(
+                name,
+                l.uuid(),
+                l.parentUuid(),
+                l.receivedUuid(),
+                !Files.isWritable(entry),
+                l.generation()));
       }
     }
     return new Listing(dir, subvolumes, directories, others);
@@ -185,11 +205,12 @@ public final class RealBtrfs implements Btrfs {
     // btrfs deletes what it can and reports the rest; check first so that a bad batch changes
     // nothing.
     Set<Path> seen = new HashSet<>();
+    Mounts mounts = Mounts.read();
     for (Path p : subvolumes) {
       if (!seen.add(p.toAbsolutePath().normalize())) {
         throw new BtrfsException("cannot delete " + p + ": it is listed twice");
       }
-      PathInfo info = inspect(p);
+      PathInfo info = inspect(p, mounts);
       if (info.kind() == PathInfo.Kind.MISSING) {
         throw new BtrfsException("cannot delete " + p + ": it does not exist");
       }
@@ -248,22 +269,15 @@ public final class RealBtrfs implements Btrfs {
               + (info.kind() == PathInfo.Kind.MISSING ? " does not exist" : " is not a subvolume"));
     }
     Path real = realPath(path);
-    return listed(Mounts.read().containing(real), real);
-  }
-
-  private Subvolume subvolume(Mount mount, Path entry, String name) throws BtrfsException {
-    Listed l = listed(mount, entry);
-    // access(W_OK) fails with EROFS on a read-only subvolume, even for root.
-    return new Subvolume(
-        name, l.uuid(), l.parentUuid(), l.receivedUuid(), !Files.isWritable(entry), l.generation());
+    Mount mount = Mounts.read().containing(real);
+    return listed(mount, mount.pathInFilesystem(real), real);
   }
 
   /**
    * The list entry of subvolume {@code real} on {@code mount}'s filesystem, listing the filesystem
    * again once if it is missing (created since this instance listed it).
    */
-  private Listed listed(Mount mount, Path real) throws BtrfsException {
-    String path = mount.pathInFilesystem(real);
+  private Listed listed(Mount mount, String path, Path real) throws BtrfsException {
     Map<String, Listed> cached = subvolumesByFilesystem.get(mount.source());
     if (cached == null || !cached.containsKey(path)) {
       cached = SubvolumeListParser.parse(Processes.run(BtrfsCommands.listAll(mount.point())));
