@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@link Btrfs} on btrfs-progs and the kernel's view of the filesystem. For one thread at a time:
@@ -36,9 +34,6 @@ public final class RealBtrfs implements Btrfs {
   private static final int S_IFDIR = 0040000;
 
   private static final Path FSTAB = Path.of("/etc/fstab");
-
-  private static final Pattern RECEIVE_TRANSID =
-      Pattern.compile("^\\s*Receive transid:\\s*(\\d+)\\s*$", Pattern.MULTILINE);
 
   /**
    * Each filesystem's subvolumes by path from its top level, keyed by mount source: one {@code
@@ -141,11 +136,7 @@ public final class RealBtrfs implements Btrfs {
 
   @Override
   public boolean receiveCompleted(Path path) throws BtrfsException {
-    Matcher m = RECEIVE_TRANSID.matcher(Processes.run(BtrfsCommands.show(path)));
-    if (!m.find()) {
-      throw new BtrfsException("btrfs subvolume show " + path + " printed no receive transid");
-    }
-    return Long.parseLong(m.group(1)) != 0;
+    return describe(path).receiveTransid() != 0;
   }
 
   @Override
@@ -184,7 +175,7 @@ public final class RealBtrfs implements Btrfs {
       throw new BtrfsException(what + received + " already exists");
     }
     try {
-      Listed sent = describe(snapshot);
+      SubvolumeShowParser.Shown sent = describe(snapshot);
       // A received snapshot is sent under the uuid it was received as.
       String expected = sent.receivedUuid().orElse(sent.uuid());
       Processes.pipe(BtrfsCommands.send(snapshot, parent), BtrfsCommands.receive(targetDir));
@@ -261,16 +252,14 @@ public final class RealBtrfs implements Btrfs {
   }
 
   /** What btrfs knows about the subvolume at {@code path}. */
-  private Listed describe(Path path) throws BtrfsException {
+  private SubvolumeShowParser.Shown describe(Path path) throws BtrfsException {
     PathInfo info = inspect(path);
     if (info.kind() != PathInfo.Kind.SUBVOLUME) {
       throw new BtrfsException(
           path
               + (info.kind() == PathInfo.Kind.MISSING ? " does not exist" : " is not a subvolume"));
     }
-    Path real = realPath(path);
-    Mount mount = Mounts.read().containing(real);
-    return listed(mount, mount.pathInFilesystem(real), real);
+    return SubvolumeShowParser.parse(Processes.run(BtrfsCommands.show(path)));
   }
 
   /**
