@@ -43,14 +43,15 @@ public final class BtrfsCommands {
   }
 
   /**
-   * Lists every subvolume of the filesystem mounted at {@code mountPoint} with its uuids. Without
+   * Lists every read-only subvolume of the filesystem mounted at {@code mountPoint} with its uuids
+   * (snapshots and backups are read-only; the few writable ones are asked one by one). Without
    * {@code -a}, btrfs-progs shows the subvolumes below the mounted subvolume relative to it and the
    * others relative to the top level, which is ambiguous; with {@code -a} every path is relative to
    * the top level, some prefixed with {@code <FS_TREE>/}.
    */
-  public static List<String> listAll(Path mountPoint) {
+  public static List<String> listReadOnly(Path mountPoint) {
     return List.of(
-        "btrfs", "subvolume", "list", "-a", "-c", "-u", "-q", "-R", mountPoint.toString());
+        "btrfs", "subvolume", "list", "-r", "-a", "-c", "-u", "-q", "-R", mountPoint.toString());
   }
 
   /** Renders an argument list for people: words with shell metacharacters are single-quoted. */

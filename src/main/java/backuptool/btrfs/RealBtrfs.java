@@ -36,8 +36,8 @@ public final class RealBtrfs implements Btrfs {
   private static final Path FSTAB = Path.of("/etc/fstab");
 
   /**
-   * Each filesystem's subvolumes by path from its top level, keyed by mount source: one {@code
-   * btrfs subvolume list} per filesystem per scan. Every mutating call clears it.
+   * Each filesystem's read-only subvolumes by path from its top level, keyed by mount source: one
+   * {@code btrfs subvolume list} per filesystem per scan. Every mutating call clears it.
    */
   private final Map<String, Map<String, Listed>> subvolumesByFilesystem = new HashMap<>();
 
@@ -108,16 +108,7 @@ public final class RealBtrfs implements Btrfs {
         directories.add(name);
       } else {
         String inFilesystem = dirInFilesystem.isEmpty() ? name : dirInFilesystem + "/" + name;
-        Listed l = listed(mount, inFilesystem, entry);
-        // access(W_OK) fails with EROFS on a read-only subvolume, even for root.
-        subvolumes.add(
-            new Subvolume(
-                name,
-                l.uuid(),
-                l.parentUuid(),
-                l.receivedUuid(),
-                !Files.isWritable(entry),
-                l.generation()));
+        subvolumes.add(subvolume(mount, inFilesystem, entry, name));
       }
     }
     return new Listing(dir, subvolumes, directories, others);
@@ -263,21 +254,32 @@ public final class RealBtrfs implements Btrfs {
   }
 
   /**
-   * The list entry of subvolume {@code real} on {@code mount}'s filesystem, listing the filesystem
-   * again once if it is missing (created since this instance listed it).
+   * Subvolume {@code entry}: from the filesystem's read-only listing (one {@code btrfs subvolume
+   * list -r} per filesystem, cached until this instance changes something), which holds every
+   * snapshot and backup; anything it lacks (writable, or created since) is asked with one {@code
+   * btrfs subvolume show}.
    */
-  private Listed listed(Mount mount, String path, Path real) throws BtrfsException {
-    Map<String, Listed> cached = subvolumesByFilesystem.get(mount.source());
-    if (cached == null || !cached.containsKey(path)) {
-      cached = SubvolumeListParser.parse(Processes.run(BtrfsCommands.listAll(mount.point())));
-      subvolumesByFilesystem.put(mount.source(), cached);
+  private Subvolume subvolume(Mount mount, String inFilesystem, Path entry, String name)
+      throws BtrfsException {
+    Map<String, Listed> readOnly = subvolumesByFilesystem.get(mount.source());
+    if (readOnly == null) {
+      readOnly =
+          SubvolumeListParser.parse(Processes.run(BtrfsCommands.listReadOnly(mount.point())));
+      subvolumesByFilesystem.put(mount.source(), readOnly);
     }
-    Listed listed = cached.get(path);
-    if (listed == null) {
-      throw new BtrfsException(
-          real + " is a subvolume, but btrfs subvolume list on " + mount.point() + " lacks it");
+    Listed l = readOnly.get(inFilesystem);
+    if (l != null) {
+      return new Subvolume(name, l.uuid(), l.parentUuid(), l.receivedUuid(), true, l.generation());
     }
-    return listed;
+    SubvolumeShowParser.Shown shown =
+        SubvolumeShowParser.parse(Processes.run(BtrfsCommands.show(entry)));
+    return new Subvolume(
+        name,
+        shown.uuid(),
+        shown.parentUuid(),
+        shown.receivedUuid(),
+        shown.readOnly(),
+        shown.generation());
   }
 
   private static List<String> names(Path dir, Path real) throws BtrfsException {

@@ -7,7 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the output of {@link BtrfsCommands#listAll} (btrfs-progs 6.2 has no JSON output for it).
+ * Parses the output of {@link BtrfsCommands#listReadOnly} (btrfs-progs 6.2 has no JSON output for
+ * it).
  */
 final class SubvolumeListParser {
   private SubvolumeListParser() {}

@@ -11,11 +11,23 @@ import java.util.regex.Pattern;
 final class SubvolumeShowParser {
   private SubvolumeShowParser() {}
 
-  /** What {@code show} tells: uuids, and the receive transid (0 if no receive completed). */
-  record Shown(String uuid, Optional<String> receivedUuid, long receiveTransid) {}
+  /**
+   * What {@code show} tells: uuids, the read-only flag, the generation it was created in, and the
+   * receive transid (0 if no receive ever completed into it).
+   */
+  record Shown(
+      String uuid,
+      Optional<String> parentUuid,
+      Optional<String> receivedUuid,
+      boolean readOnly,
+      long generation,
+      long receiveTransid) {}
 
   private static final Pattern UUID = field("UUID");
+  private static final Pattern PARENT_UUID = field("Parent UUID");
   private static final Pattern RECEIVED_UUID = field("Received UUID");
+  private static final Pattern FLAGS = field("Flags");
+  private static final Pattern CREATED_GENERATION = field("Gen at creation");
   private static final Pattern RECEIVE_TRANSID = field("Receive transid");
 
   private static Pattern field(String name) {
@@ -23,12 +35,17 @@ final class SubvolumeShowParser {
   }
 
   static Shown parse(String output) throws BtrfsException {
-    String uuid = value(output, UUID);
-    String received = value(output, RECEIVED_UUID);
     return new Shown(
-        uuid,
-        received.equals("-") ? Optional.empty() : Optional.of(received),
+        value(output, UUID),
+        optional(value(output, PARENT_UUID)),
+        optional(value(output, RECEIVED_UUID)),
+        value(output, FLAGS).contains("readonly"),
+        Long.parseLong(value(output, CREATED_GENERATION)),
         Long.parseLong(value(output, RECEIVE_TRANSID)));
+  }
+
+  private static Optional<String> optional(String uuid) {
+    return uuid.equals("-") ? Optional.empty() : Optional.of(uuid);
   }
 
   private static String value(String output, Pattern field) throws BtrfsException {
