@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import backuptool.TestConfigs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,11 +86,11 @@ class BadInputTest {
   }
 
   private static String good(Path volume, Path source, Path target) {
-    return ToolProcess.pair("good", volume, source, target, 10, 30, 10, 30);
+    return TestConfigs.pair("good", volume, source, target, 10, 30, 10, 30);
   }
 
   private static String named(String name) {
-    return ToolProcess.pair(name, vol, snaps, backups, 10, 30, 10, 30);
+    return TestConfigs.pair(name, vol, snaps, backups, 10, 30, 10, 30);
   }
 
   /** Makes the configuration file of a case in its own directory. */
@@ -528,7 +529,7 @@ class BadInputTest {
         "one pair of two unusable (--all)",
         good(vol, snaps, backups)
             + "\n"
-            + ToolProcess.pair(
+            + TestConfigs.pair(
                 "bad", vol, s.resolve("plain-dir"), t.resolve("no-such-dir"), 10, 30, 10, 30),
         1,
         "pair bad: backup directory " + t.resolve("no-such-dir") + " does not exist",
@@ -677,7 +678,7 @@ class BadInputTest {
     String name = "odd.pair_name-1";
     try (ToolProcess tool = new ToolProcess(work.resolve("valid dir" + odd))) {
       Path config =
-          tool.config("c.toml", ToolProcess.pair(name, volume, source, target, 10, 30, 10, 30));
+          tool.config("c.toml", TestConfigs.pair(name, volume, source, target, 10, 30, 10, 30));
       List<ToolProcess.Result> runs = new ArrayList<>();
       runs.add(tool.run(config, "--snapshot", "--pair=" + name, "--suffix", "first.a_b+c-d"));
       runs.add(tool.run(config, "--backup", "--pair", name, "-v"));

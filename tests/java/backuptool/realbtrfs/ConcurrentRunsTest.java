@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import backuptool.TestConfigs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ class ConcurrentRunsTest {
   /** A pair with a live volume, its snapshot directory and its target. */
   private record TestPair(String name, Path volume, Path snaps, Path backups) {
     String toml() {
-      return ToolProcess.pair(name, volume, snaps, backups, 100, 1000, 100, 1000);
+      return TestConfigs.pair(name, volume, snaps, backups, 100, 1000, 100, 1000);
     }
 
     /** Rewrites the large file and takes a snapshot: a large transfer waiting to be sent. */
@@ -169,7 +170,7 @@ class ConcurrentRunsTest {
     Path config =
         tool.config(
             "purge.toml",
-            ToolProcess.pair("purge", p.volume(), p.snaps(), p.backups(), 1, 0, 1, 0));
+            TestConfigs.pair("purge", p.volume(), p.snaps(), p.backups(), 1, 0, 1, 0));
     p.snapshot(1);
     ToolProcess.Result first = tool.run(config, "--backup", "--pair", p.name());
     assertEquals(0, first.exit(), first.transcript());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import backuptool.TestConfigs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.Listing;
 import backuptool.btrfs.RealBtrfs;
@@ -61,18 +62,7 @@ class EndToEndTest {
   /** A new pair: a live subvolume with data, an empty snapshot directory, an empty target. */
   private record TestPair(String name, Path volume, Path snaps, Path backups) {
     String toml(int count, int days, int targetCount, int targetDays) {
-      return String.join(
-          "\n",
-          "[[backup_pairs]]",
-          "name = \"" + name + "\"",
-          "original_volume = \"" + volume + "\"",
-          "source = \"" + snaps + "\"",
-          "target = \"" + backups + "\"",
-          "retention_days = " + days,
-          "retention_count = " + count,
-          "target_retention_days = " + targetDays,
-          "target_retention_count = " + targetCount,
-          "");
+      return TestConfigs.pair(name, volume, snaps, backups, count, days, targetCount, targetDays);
     }
   }
 

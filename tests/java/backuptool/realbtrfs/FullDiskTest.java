@@ -3,6 +3,7 @@ package backuptool.realbtrfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import backuptool.TestConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,9 +74,9 @@ class FullDiskTest {
     Path config =
         tool.config(
             "full.toml",
-            ToolProcess.pair("big", bigLive, bigSnaps, bigTarget, 10, 30, 10, 30)
+            TestConfigs.pair("big", bigLive, bigSnaps, bigTarget, 10, 30, 10, 30)
                 + "\n"
-                + ToolProcess.pair("small", smallLive, smallSnaps, smallTarget, 10, 30, 10, 30));
+                + TestConfigs.pair("small", smallLive, smallSnaps, smallTarget, 10, 30, 10, 30));
 
     // The first backup (about 25 MiB) fits.
     BackupLedger.snapshot(bigLive, bigSnaps, BackupLedger.name(0));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import backuptool.TestConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ class KillTest {
     incrConfig =
         tool.config(
             "incr.toml",
-            ToolProcess.pair("incr", incrVolume, incrSnaps, incrTarget, 100, 1000, 100, 1000));
+            TestConfigs.pair("incr", incrVolume, incrSnaps, incrTarget, 100, 1000, 100, 1000));
     BackupLedger.snapshot(incrVolume, incrSnaps, BackupLedger.name(0));
 
     // Calibration: the first backup of "incr", a full send, uninterrupted.
@@ -240,7 +241,7 @@ class KillTest {
       config =
           tool.config(
               "full-" + i + ".toml",
-              ToolProcess.pair("full", fullVolume, fullSnaps, targetDir, 100, 1000, 100, 1000));
+              TestConfigs.pair("full", fullVolume, fullSnaps, targetDir, 100, 1000, 100, 1000));
     } else {
       pair = "incr";
       snaps = incrSnaps;

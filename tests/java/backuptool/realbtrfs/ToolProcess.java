@@ -2,6 +2,7 @@ package backuptool.realbtrfs;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import backuptool.TestConfigs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -58,55 +59,9 @@ final class ToolProcess implements AutoCloseable {
     Path file = dir.resolve(fileName);
     Files.writeString(
         file,
-        "[global]\nlock_dir = " + quote(lockDir.toString()) + "\n\n" + pairsToml,
+        "[global]\nlock_dir = " + TestConfigs.quote(lockDir.toString()) + "\n\n" + pairsToml,
         StandardCharsets.UTF_8);
     return file;
-  }
-
-  /** One [[backup_pairs]] table; paths may hold any character. */
-  static String pair(
-      String name,
-      Path volume,
-      Path source,
-      Path target,
-      int count,
-      int days,
-      int targetCount,
-      int targetDays) {
-    return String.join(
-        "\n",
-        "[[backup_pairs]]",
-        "name = " + quote(name),
-        "original_volume = " + quote(volume.toString()),
-        "source = " + quote(source.toString()),
-        "target = " + quote(target.toString()),
-        "retention_days = " + days,
-        "retention_count = " + count,
-        "target_retention_days = " + targetDays,
-        "target_retention_count = " + targetCount,
-        "");
-  }
-
-  /** A TOML basic string holding exactly {@code text}. */
-  static String quote(String text) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20 || c == 0x7f) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"').toString();
   }
 
   /** Starts {@code ARGS --config FILE}. */

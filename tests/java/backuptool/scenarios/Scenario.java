@@ -1,5 +1,6 @@
 package backuptool.scenarios;
 
+import backuptool.TestConfigs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.FakeBtrfs;
 import backuptool.cli.Cli;
@@ -77,18 +78,8 @@ final class Scenario {
       int days,
       int targetCount,
       int targetDays) {
-    return String.join(
-        "\n",
-        "[[backup_pairs]]",
-        "name = \"" + name + "\"",
-        "original_volume = \"" + volume + "\"",
-        "source = \"" + source + "\"",
-        "target = \"" + target + "\"",
-        "retention_days = " + days,
-        "retention_count = " + count,
-        "target_retention_days = " + targetDays,
-        "target_retention_count = " + targetCount,
-        "");
+    return TestConfigs.pair(
+        name, Path.of(volume), source, target, count, days, targetCount, targetDays);
   }
 
   Scenario config(String toml) {
