@@ -25,7 +25,7 @@ public final class BackupPlanner {
   }
 
   private static PairPlan planPair(PairScan scan) {
-    List<String> problems = Problems.of(scan);
+    List<String> problems = scan.problems();
     if (!problems.isEmpty()) {
       return PairPlan.failed(scan.pair(), problems);
     }

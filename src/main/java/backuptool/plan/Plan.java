@@ -12,8 +12,4 @@ public record Plan(Verb verb, LocalDateTime now, List<PairPlan> pairs) {
   public int operationCount() {
     return pairs.stream().mapToInt(p -> p.operations().size()).sum();
   }
-
-  public boolean hasProblems() {
-    return pairs.stream().anyMatch(p -> !p.problems().isEmpty());
-  }
 }

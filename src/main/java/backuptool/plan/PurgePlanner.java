@@ -22,7 +22,7 @@ public final class PurgePlanner {
   public static Plan plan(List<PairScan> scans, LocalDateTime now) {
     List<PairPlan> pairs = new ArrayList<>();
     for (PairScan scan : scans) {
-      List<String> problems = Problems.of(scan);
+      List<String> problems = scan.problems();
       if (!problems.isEmpty()) {
         // Each side's safety rules need the other side: purge neither when one is unknown.
         pairs.add(PairPlan.failed(scan.pair(), problems));

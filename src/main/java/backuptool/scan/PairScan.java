@@ -3,6 +3,7 @@ package backuptool.scan;
 import backuptool.model.Pair;
 import backuptool.model.Snapshot;
 import backuptool.model.SnapshotName;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,11 @@ public final class PairScan {
         : source.snapshots().stream().filter(s -> s.subvolume().uuid().equals(uuid)).findFirst();
   }
 
-  public Optional<String> problem() {
-    return source.problem().or(target::problem);
+  /** Why the pair cannot be planned: both sides' problems, not just the first. */
+  public List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    source.problem().ifPresent(problems::add);
+    target.problem().ifPresent(problems::add);
+    return problems;
   }
 }
