@@ -2,6 +2,7 @@ package backuptool.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,5 +29,15 @@ class FileReceiveJournalTest {
     assertEquals(Set.of(), journal.unfinished(dir));
     assertFalse(Files.exists(dir.resolve(FileReceiveJournal.FILE_NAME)));
     assertFalse(Files.exists(dir.resolve(FileReceiveJournal.FILE_NAME + ".new")));
+  }
+
+  @Test
+  void aTemporaryCopyLeftByACrashIsOverwrittenAndCountsAsTheJournalsOwn() throws IOException {
+    Files.writeString(dir.resolve(FileReceiveJournal.FILE_NAME + ".new"), "half a rec");
+    journal.started(dir, "2026-11-20T10:00:00");
+    assertEquals(Set.of("2026-11-20T10:00:00"), journal.unfinished(dir));
+    assertFalse(Files.exists(dir.resolve(FileReceiveJournal.FILE_NAME + ".new")));
+    assertTrue(FileReceiveJournal.isOwnFile(FileReceiveJournal.FILE_NAME + ".new"));
+    assertFalse(FileReceiveJournal.isOwnFile("2026-11-20T10:00:00"));
   }
 }

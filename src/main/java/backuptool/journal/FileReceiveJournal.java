@@ -21,6 +21,14 @@ public final class FileReceiveJournal implements ReceiveJournal {
   /** The journal's file name; scanning leaves it out of the directory's entries. */
   public static final String FILE_NAME = ".backup-tool-receiving";
 
+  /**
+   * True for the journal's own files: the journal, and the temporary copy that a crash in the
+   * middle of an update can leave (the next update overwrites it).
+   */
+  public static boolean isOwnFile(String name) {
+    return name.equals(FILE_NAME) || name.equals(FILE_NAME + ".new");
+  }
+
   @Override
   public Set<String> unfinished(Path targetDir) throws IOException {
     try {

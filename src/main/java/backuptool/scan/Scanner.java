@@ -133,7 +133,7 @@ public final class Scanner {
                 ignored.add(
                     new Ignored(d, "plain directory, not a subvolume", Ignored.Kind.OTHER)));
     listing.others().stream()
-        .filter(o -> !(target && o.equals(FileReceiveJournal.FILE_NAME)))
+        .filter(o -> !(target && FileReceiveJournal.isOwnFile(o)))
         .forEach(o -> ignored.add(new Ignored(o, "not a directory", Ignored.Kind.OTHER)));
     snapshots.sort(target ? Snapshot.BY_NAME : Snapshot.BY_CREATION);
     ignored.sort(Comparator.comparing(Ignored::name));
