@@ -12,6 +12,7 @@ import backuptool.btrfs.Subvolume;
 import backuptool.cli.Cli;
 import backuptool.cli.Environment;
 import backuptool.cli.Interruption;
+import backuptool.cli.Privileges;
 import backuptool.journal.FileReceiveJournal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -96,7 +97,8 @@ class EndToEndTest {
             Interruption.none(),
             work,
             work.resolve("none.toml"),
-            work.resolve("locks"));
+            work.resolve("locks"),
+            Privileges.root());
     int exit =
         Cli.run(
             argv,

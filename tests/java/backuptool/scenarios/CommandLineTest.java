@@ -2,6 +2,7 @@ package backuptool.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import backuptool.cli.Privileges;
 import java.nio.file.Path;
 import java.util.List;
 import org.approvaltests.Approvals;
@@ -51,7 +52,16 @@ class CommandLineTest {
             List.of("--backup", "--all", "extra"),
             List.of("--backup", "--pair", "nosuch"),
             List.of("--backup", "--pair="),
-            List.of("-x", "--backup", "--all"));
+            List.of("-x", "--backup", "--all"),
+            List.of("--snapshot", "--all", "--suffix", "a", "--suffix", "b"),
+            List.of("--backup", "--all", "--config", "a.toml", "--config=b.toml"),
+            List.of("--backup", "--all", "--dry-run", "--dry-run"),
+            List.of("--backup", "--all", "-v", "--verbose"),
+            List.of("--backup", "--all", "-v", "-q"),
+            List.of("--backup", "--all", "--wait", "-1"),
+            List.of("--backup", "--all", "--wait", "soon"),
+            List.of("--backup", "--all", "--wait", "86401"),
+            List.of("--backup", "--pair", "root", "--pair", "nosuch", "--pair", "other"));
     Scenario s = Scenario.standard(tmp);
     StringBuilder all = new StringBuilder();
     for (List<String> args : misuses) {
@@ -59,6 +69,25 @@ class CommandLineTest {
       assertEquals(2, s.lastExit, args.toString());
     }
     Approvals.verify(all.toString());
+  }
+
+  @Test
+  void severalPairsRunInConfigOrderEachOnce() {
+    Scenario s = Scenario.standard(tmp);
+    String run = s.run("--snapshot", "--pair", "home", "--pair=root", "--pair", "home");
+    assertEquals(0, s.lastExit);
+    Approvals.verify(run);
+  }
+
+  @Test
+  void withoutRootItSaysSoFirstAndDoesNothing() {
+    Scenario s = Scenario.standard(tmp).snapshot("root", "2026-11-20T10:00:00");
+    s.privileges = new Privileges(1000, false);
+    String backup = s.run("--backup", "--all");
+    assertEquals(2, s.lastExit);
+    String dry = s.run("--purge", "--all", "--dry-run");
+    assertEquals(2, s.lastExit);
+    Approvals.verify(backup + "\n" + dry);
   }
 
   @Test

@@ -20,17 +20,24 @@ class SafetyScenariosTest {
   @TempDir Path tmp;
 
   @Test
-  void aPairLockedByAnotherRunExits3AndChangesNothingButADryRunStillPlans() throws IOException {
+  void aBusyPairIsSkippedWhileTheOthersRunExit3AndADryRunStillPlans() throws IOException {
     Scenario s = Scenario.standard(tmp).snapshot("root", "2026-11-20T10:00:00");
     Path lockFile = Files.createDirectories(tmp.resolve("locks")).resolve("root.lock");
     try (FileChannel other =
             FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock held = other.lock()) {
+      // What a run records; the kernel shows this JVM holding the lock, so it names this pid.
+      ProcessHandle self = ProcessHandle.current();
+      String pid = Long.toString(self.pid());
       other.write(
           ByteBuffer.wrap(
-              "pid 4242, --backup --all, started 2026-11-22T11:59:00\n"
+              ("pid="
+                      + pid
+                      + "\nprocess_start="
+                      + self.info().startInstant().orElseThrow().toEpochMilli()
+                      + "\ncommand=--backup --all\nstarted=2026-11-22T11:59:00\n")
                   .getBytes(StandardCharsets.UTF_8)));
-      String locked = s.run("--backup", "--all");
+      String locked = s.run("--backup", "--all").replace("pid " + pid, "pid <pid>");
       assertEquals(3, s.lastExit);
       String home = s.run("--backup", "--pair", "home");
       assertEquals(0, s.lastExit);

@@ -6,6 +6,7 @@ import backuptool.btrfs.FakeBtrfs;
 import backuptool.cli.Cli;
 import backuptool.cli.Environment;
 import backuptool.cli.Interruption;
+import backuptool.cli.Privileges;
 import backuptool.journal.MemoryReceiveJournal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,6 +37,10 @@ final class Scenario {
   final FakeBtrfs btrfs = new FakeBtrfs();
   final MemoryReceiveJournal journal = new MemoryReceiveJournal();
   final Interruption interruption = Interruption.none();
+
+  /** Who the run is: root unless a test says otherwise. */
+  Privileges privileges = Privileges.root();
+
   private final Path workDir;
   private String config;
   private int mutationsSeen;
@@ -80,6 +85,11 @@ final class Scenario {
       int targetDays) {
     return TestConfigs.pair(
         name, Path.of(volume), source, target, count, days, targetCount, targetDays);
+  }
+
+  /** The configuration file that {@link #run} writes and names. */
+  Path configFile() {
+    return workDir.resolve("backup_config.toml");
   }
 
   Scenario config(String toml) {
@@ -160,7 +170,8 @@ final class Scenario {
             interruption,
             workDir,
             Path.of("/etc/backup-tool/backup_config.toml"),
-            workDir.resolve("locks"));
+            workDir.resolve("locks"),
+            privileges);
     lastExit =
         Cli.run(
             argv,

@@ -8,18 +8,23 @@ import backuptool.exec.Outcome;
 import backuptool.model.Pair;
 import backuptool.model.SnapshotName;
 import backuptool.plan.BackupPlanner;
+import backuptool.plan.PairPlan;
 import backuptool.plan.Plan;
 import backuptool.plan.PlanRenderer;
 import backuptool.plan.PurgePlanner;
 import backuptool.plan.SnapshotPlanner;
 import backuptool.scan.Scanner;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -49,10 +54,20 @@ public final class Cli {
       err.println(CommandLine.PROG + ": error: " + e.getMessage());
       return ExitCode.USAGE;
     }
+    if (!env.privileges().btrfsAdmin()) {
+      err.println(
+          CommandLine.PROG
+              + ": needs root: btrfs subvolume list, snapshot, send, receive and delete need the"
+              + " CAP_SYS_ADMIN capability, which this process lacks (also for --dry-run, which"
+              + " lists subvolumes); run it as root, e.g. with sudo. Nothing was done.");
+      return ExitCode.USAGE;
+    }
     Config config;
     List<Pair> pairs;
     try {
-      config = ConfigLoader.load(configFile(options, env));
+      Path file = configFile(options, env);
+      refuseUntrusted(file, env.privileges());
+      config = ConfigLoader.load(file);
       pairs = select(options, config);
     } catch (ConfigException e) {
       e.errors().forEach(line -> err.println(CommandLine.PROG + ": " + line));
@@ -62,18 +77,37 @@ public final class Cli {
       err.println(CommandLine.PROG + ": error: " + e.getMessage());
       return ExitCode.USAGE;
     }
-    if (options.dryRun() || config.dryRun()) {
-      return runPlan(options, config, pairs, env, out, err); // changes nothing, needs no lock
-    }
     Path lockDir = config.lockDir().orElse(env.lockDir());
-    String command =
-        options.verb().flag() + options.pair().map(p -> " --pair " + p).orElse(" --all");
-    try (PairLocks locks =
-        PairLocks.acquire(lockDir, pairs.stream().map(Pair::name).toList(), command)) {
-      return runPlan(options, config, pairs, env, out, err);
-    } catch (PairLocks.Locked e) {
-      err.println(CommandLine.PROG + ": " + e.getMessage());
-      return ExitCode.LOCKED;
+    int uid = env.privileges().effectiveUid();
+    LocalDateTime now = LocalDateTime.now(env.clock()).withNano(0);
+    try {
+      if (options.dryRun() || config.dryRun()) {
+        PairLocks.check(lockDir, uid); // a dry run takes no lock, but shows a bad lock directory
+        return runPlan(options, config, pairs, now, env, out, err);
+      }
+      try (PairLocks locks = PairLocks.in(lockDir, uid, command(options), now)) {
+        Map<String, String> busy =
+            locks.lock(pairs.stream().map(Pair::name).toList(), options.busyWait());
+        busy.forEach(
+            (pair, holder) ->
+                err.println(
+                    CommandLine.PROG
+                        + ": pair "
+                        + pair
+                        + " is busy: another run holds its lock ("
+                        + holder
+                        + "); skipped, nothing was done to it"
+                        + (options.busyWait().isZero()
+                            ? ""
+                            : " (waited " + options.busyWait().toSeconds() + " s)")));
+        List<Pair> free = pairs.stream().filter(p -> !busy.containsKey(p.name())).toList();
+        int exit =
+            free.isEmpty() ? ExitCode.OK : runPlan(options, config, free, now, env, out, err);
+        return exit == ExitCode.OK && !busy.isEmpty() ? ExitCode.LOCKED : exit;
+      }
+    } catch (PairLocks.Unsafe e) {
+      err.println(CommandLine.PROG + ": " + e.getMessage() + "; nothing was done");
+      return ExitCode.USAGE;
     } catch (IOException e) {
       err.println(
           CommandLine.PROG
@@ -86,51 +120,95 @@ public final class Cli {
     }
   }
 
+  /** How this run describes itself in the lock files it holds. */
+  private static String command(Options options) {
+    return options.verb().flag()
+        + (options.all()
+            ? " --all"
+            : options.pairs().stream().map(p -> " --pair " + p).collect(Collectors.joining()));
+  }
+
+  /**
+   * A privileged run obeys its configuration file: one that another user could change (or replace)
+   * would let that user steer it, so it is refused.
+   */
+  private static void refuseUntrusted(Path file, Privileges privileges) throws UsageException {
+    Optional<String> problem;
+    try {
+      problem = Trust.problem(file, privileges.effectiveUid());
+    } catch (IOException e) {
+      return; // missing or unreadable: loading the file reports that
+    }
+    if (problem.isPresent()) {
+      throw new UsageException(
+          "refusing the configuration file "
+              + file
+              + ": "
+              + problem.get()
+              + ": another user could change what this root run does; make the file and each"
+              + " directory above it owned by root and not writable by group or others (a sticky"
+              + " directory such as /tmp is fine)");
+    }
+  }
+
   /** Scans, plans, prints, and unless this is a dry run, executes. */
   private static int runPlan(
       Options options,
       Config config,
       List<Pair> pairs,
+      LocalDateTime now,
       Environment env,
       PrintStream out,
       PrintStream err) {
-    boolean verbose = options.verbose() || config.defaultVerbose();
-    LocalDateTime now = LocalDateTime.now(env.clock()).withNano(0);
+    boolean verbose = options.output() == Options.Output.VERBOSE || config.defaultVerbose();
+    boolean quiet = options.output() == Options.Output.QUIET;
+    // Quiet: everything goes to a buffer first; only a run with problems shows its failing pairs.
+    ByteArrayOutputStream held = new ByteArrayOutputStream();
+    PrintStream shown = quiet ? new PrintStream(held, true, StandardCharsets.UTF_8) : out;
     Plan plan = plan(options, pairs, now, new Scanner(env.btrfs(), env.journal()));
-    out.print(PlanRenderer.render(plan, verbose));
-    out.flush();
+    shown.print(PlanRenderer.render(plan, verbose));
+    shown.flush();
+    Outcome outcome;
     if (options.dryRun() || config.dryRun()) {
       String why = options.dryRun() ? "--dry-run" : "dry_run = true in " + config.file();
-      out.println("Dry run (" + why + "): nothing was changed.");
-      return finish(Executor.skipAll(plan), err);
+      shown.println("Dry run (" + why + "): nothing was changed.");
+      outcome = Executor.skipAll(plan);
+    } else {
+      if (plan.operationCount() > 0) {
+        shown.println("Running:");
+      }
+      Interruption interruption = env.interruption();
+      interruption.watch(env.btrfs());
+      outcome = new Executor(env.btrfs(), env.journal(), shown, interruption::signalName).run(plan);
+      if (plan.operationCount() > 0) {
+        shown.println(
+            "Result: "
+                + outcome.done()
+                + " done, "
+                + outcome.failed()
+                + " failed, "
+                + outcome.notRun()
+                + " not run.");
+      }
     }
-    if (plan.operationCount() > 0) {
-      out.println("Running:");
-    }
-    Interruption interruption = env.interruption();
-    interruption.watch(env.btrfs());
-    Outcome outcome =
-        new Executor(env.btrfs(), env.journal(), out, interruption::signalName).run(plan);
-    if (plan.operationCount() > 0) {
-      out.println(
-          "Result: "
-              + outcome.done()
-              + " done, "
-              + outcome.failed()
-              + " failed, "
-              + outcome.notRun()
-              + " not run.");
+    if (quiet && !outcome.ok()) {
+      List<PairPlan> failing =
+          plan.pairs().stream()
+              .filter(p -> outcome.failedPairs().contains(p.pair().name()))
+              .toList();
+      out.print(PlanRenderer.render(new Plan(plan.verb(), plan.now(), failing), verbose));
     }
     int exit = finish(outcome, err);
-    if (interruption.signalName().isPresent()) {
+    Optional<String> signal = env.interruption().signalName();
+    if (signal.isPresent()) {
       err.println(
           CommandLine.PROG
               + ": interrupted by "
-              + interruption.signalName().get()
+              + signal.get()
               + ": stopped, removed the partial backup if there was one; "
               + outcome.notRun()
               + " operations not run");
-      return interruption.exitCode().orElseThrow();
+      return env.interruption().exitCode().orElseThrow();
     }
     return exit;
   }
@@ -141,37 +219,34 @@ public final class Cli {
   }
 
   private static Plan plan(Options options, List<Pair> pairs, LocalDateTime now, Scanner scanner) {
-    switch (options.verb()) {
-      case SNAPSHOT:
+    return switch (options.verb()) {
+      case SNAPSHOT -> {
         SnapshotName name = SnapshotName.of(now, options.suffix());
-        return SnapshotPlanner.plan(
+        yield SnapshotPlanner.plan(
             pairs.stream().map(p -> scanner.forSnapshot(p, name)).toList(), name, now);
-      case BACKUP:
-        return BackupPlanner.plan(pairs.stream().map(scanner::scan).toList(), now);
-      default:
-        return PurgePlanner.plan(pairs.stream().map(scanner::scan).toList(), now);
-    }
+      }
+      case BACKUP -> BackupPlanner.plan(pairs.stream().map(scanner::scan).toList(), now);
+      case PURGE -> PurgePlanner.plan(pairs.stream().map(scanner::scan).toList(), now);
+    };
   }
 
+  /** The pairs named on the command line, in the configuration's order, or all of them. */
   private static List<Pair> select(Options options, Config config) throws UsageException {
-    if (options.pair().isEmpty()) {
+    if (options.all()) {
       return config.pairs();
     }
-    String name = options.pair().get();
-    return List.of(
-        config
-            .pair(name)
-            .orElseThrow(
-                () ->
-                    new UsageException(
-                        "unknown pair "
-                            + Quote.shown(name)
-                            + " in "
-                            + config.file()
-                            + "; its pairs are: "
-                            + config.pairs().stream()
-                                .map(Pair::name)
-                                .collect(Collectors.joining(", ")))));
+    List<String> unknown =
+        options.pairs().stream().filter(n -> config.pair(n).isEmpty()).map(Quote::shown).toList();
+    if (!unknown.isEmpty()) {
+      throw new UsageException(
+          (unknown.size() == 1 ? "unknown pair " : "unknown pairs ")
+              + String.join(", ", unknown)
+              + " in "
+              + config.file()
+              + "; its pairs are: "
+              + config.pairs().stream().map(Pair::name).collect(Collectors.joining(", ")));
+    }
+    return config.pairs().stream().filter(p -> options.pairs().contains(p.name())).toList();
   }
 
   /** --config, else ./backup_config.toml, else the system-wide file; the error names each place. */

@@ -2,8 +2,12 @@ package backuptool.cli;
 
 import backuptool.model.Suffix;
 import backuptool.plan.Verb;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import net.sourceforge.argparse4j.ArgumentParsers;
@@ -25,11 +29,22 @@ final class CommandLine {
           "--all",
           "--suffix",
           "--verbose",
+          "--quiet",
+          "--wait",
           "--dry-run",
           "--config",
           "--help",
           "--version");
-  private static final Set<String> TAKES_VALUE = Set.of("--pair", "--suffix", "--config");
+  private static final Set<String> TAKES_VALUE = Set.of("--pair", "--suffix", "--config", "--wait");
+
+  /** The short options, by the long option they stand for. */
+  private static final Map<String, String> SHORT = Map.of("-v", "--verbose", "-q", "--quiet");
+
+  /** The only option that may be given more than once: each names one more pair. */
+  private static final String REPEATABLE = "--pair";
+
+  /** Longer than any night; a larger --wait is a typo. */
+  private static final int MAX_WAIT_SECONDS = 86_400;
 
   private CommandLine() {}
 
@@ -42,9 +57,9 @@ final class CommandLine {
             .defaultFormatWidth(80)
             .build()
             .usage(
-                "${prog} (--snapshot | --backup | --purge) (--pair NAME | --all)\n"
-                    + "                   [--suffix SUFFIX] [-v] [--dry-run] [--config FILE]\n"
-                    + "                   [-h] [--version]")
+                "${prog} (--snapshot | --backup | --purge) (--pair NAME... | --all)\n"
+                    + "                   [--suffix SUFFIX] [-v | -q] [--dry-run] [--wait SECONDS]\n"
+                    + "                   [--config FILE] [-h] [--version]")
             .description("Keeps btrfs snapshots and incremental backups, and explains each step.");
     MutuallyExclusiveGroup verbs = parser.addMutuallyExclusiveGroup("verb").required(true);
     verbs
@@ -66,7 +81,11 @@ final class CommandLine {
         .setConst(Verb.PURGE)
         .help("delete what each side's retention no longer keeps");
     MutuallyExclusiveGroup which = parser.addMutuallyExclusiveGroup("pairs").required(true);
-    which.addArgument("--pair").metavar("NAME").help("the pair of that name in the configuration");
+    which
+        .addArgument("--pair")
+        .metavar("NAME")
+        .action(Arguments.append())
+        .help("a pair of the configuration (repeat for more)");
     which
         .addArgument("--all")
         .action(Arguments.storeTrue())
@@ -75,14 +94,24 @@ final class CommandLine {
         .addArgument("--suffix")
         .metavar("SUFFIX")
         .help("append -SUFFIX to the snapshot name (--snapshot only)");
-    parser
+    MutuallyExclusiveGroup output = parser.addMutuallyExclusiveGroup("output");
+    output
         .addArgument("-v", "--verbose")
         .action(Arguments.storeTrue())
         .help("also show ignored entries and the exact btrfs commands");
+    output
+        .addArgument("-q", "--quiet")
+        .action(Arguments.storeTrue())
+        .help("print only problems and failing pairs (for cron)");
     parser
         .addArgument("--dry-run")
         .action(Arguments.storeTrue())
         .help("print the plan and change nothing");
+    parser
+        .addArgument("--wait")
+        .metavar("SECONDS")
+        .type(Integer.class)
+        .help("wait up to SECONDS for busy pairs, then skip them");
     parser
         .addArgument("--config")
         .metavar("FILE")
@@ -117,7 +146,7 @@ final class CommandLine {
   }
 
   static Options parse(String[] args) throws UsageException {
-    rejectAbbreviations(args);
+    rejectAbbreviationsAndRepeats(args);
     Namespace ns;
     try {
       ns = parser().parseArgs(args);
@@ -125,6 +154,13 @@ final class CommandLine {
       throw new UsageException(e.getMessage().replaceAll(" {2,}", " "));
     }
     Verb verb = ns.get("verb");
+    Integer wait = ns.getInt("wait");
+    if (wait != null && (wait < 0 || wait > MAX_WAIT_SECONDS)) {
+      throw new UsageException(
+          "--wait " + wait + " cannot be used: give 0 to " + MAX_WAIT_SECONDS + " seconds");
+    }
+    List<String> named = ns.getList("pair");
+    List<String> pairs = named == null ? List.of() : List.copyOf(new LinkedHashSet<>(named));
     Optional<String> suffix = Optional.ofNullable(ns.getString("suffix"));
     if (suffix.isPresent() && verb != Verb.SNAPSHOT) {
       throw new UsageException("--suffix can only be used with --snapshot");
@@ -136,26 +172,36 @@ final class CommandLine {
             "--suffix " + Quote.shown(suffix.get()) + " cannot be used: " + problem.get());
       }
     }
+    Options.Output output =
+        ns.getBoolean("quiet")
+            ? Options.Output.QUIET
+            : ns.getBoolean("verbose") ? Options.Output.VERBOSE : Options.Output.NORMAL;
     return new Options(
         verb,
-        Optional.ofNullable(ns.getString("pair")),
+        pairs,
         suffix,
-        ns.getBoolean("verbose"),
+        output,
         ns.getBoolean("dry_run"),
-        Optional.ofNullable(ns.getString("config")));
+        Optional.ofNullable(ns.getString("config")),
+        Duration.ofSeconds(wait == null ? 0 : wait));
   }
 
-  /** argparse4j accepts any unambiguous prefix ("--snap"); in scripts that only hides typos. */
-  private static void rejectAbbreviations(String[] args) throws UsageException {
+  /**
+   * argparse4j accepts any unambiguous prefix ("--snap"), which in scripts only hides typos, and
+   * lets the last of a repeated option win, which silently drops the others: both are refused.
+   */
+  private static void rejectAbbreviationsAndRepeats(String[] args) throws UsageException {
+    Set<String> seen = new HashSet<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--")) {
         return;
       }
-      if (!arg.startsWith("--")) {
+      String written = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      String name = SHORT.getOrDefault(written, written);
+      if (!name.startsWith("--")) {
         continue;
       }
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       if (!LONG_OPTIONS.contains(name)) {
         String meant =
             LONG_OPTIONS.stream()
@@ -165,6 +211,9 @@ final class CommandLine {
                 .map(o -> " (did you mean " + o + "?)")
                 .orElse("");
         throw new UsageException("unrecognized option " + Quote.shown(name) + meant);
+      }
+      if (!seen.add(name) && !name.equals(REPEATABLE)) {
+        throw new UsageException(name + " was given more than once; give it once");
       }
       if (TAKES_VALUE.contains(arg)) {
         i++; // the next word is this option's value, whatever it looks like

@@ -9,8 +9,8 @@ import java.time.Clock;
 
 /**
  * The outside world as the command line sees it: btrfs, the receive journal, the clock, signals,
- * where to look for the configuration, and where pair locks live unless the configuration says
- * otherwise.
+ * where to look for the configuration, where pair locks live unless the configuration says
+ * otherwise, and who the run is.
  */
 public record Environment(
     Btrfs btrfs,
@@ -19,7 +19,14 @@ public record Environment(
     Interruption interruption,
     Path workingDir,
     Path systemConfig,
-    Path lockDir) {
+    Path lockDir,
+    Privileges privileges) {
+
+  /**
+   * The default lock directory: directly below /run, which only root can write, so that no other
+   * user can create it first (as anyone can in the world-writable /run/lock) and plant links in it.
+   */
+  static final Path DEFAULT_LOCK_DIR = Path.of("/run/backup-tool");
 
   static Environment real() {
     return new Environment(
@@ -29,6 +36,7 @@ public record Environment(
         Interruption.onSignals(),
         Path.of("").toAbsolutePath(),
         Path.of("/etc/backup-tool/backup_config.toml"),
-        Path.of("/run/lock/backup-tool"));
+        DEFAULT_LOCK_DIR,
+        Privileges.current());
   }
 }

@@ -13,9 +13,11 @@ final class ExitCode {
         0  success (also: nothing to do)
         1  an operation failed, or a pair could not be done
         2  usage or configuration error; nothing was changed
-        3  another run holds the lock of a selected pair; nothing was done
-        130, 143  stopped by SIGINT or SIGTERM: the running operation was stopped
-                  and its partial backup removed; the rest was not run
+        3  a selected pair was busy (another run held its lock) and was skipped;
+           the other pairs ran and none failed
+        129, 130, 143  stopped by SIGHUP, SIGINT or SIGTERM: the running
+                       operation was stopped and its partial backup removed;
+                       the rest was not run
 
       configuration: --config FILE, else ./backup_config.toml, else
       /etc/backup-tool/backup_config.toml; the shipped backup_config.toml

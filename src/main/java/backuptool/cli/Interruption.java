@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import sun.misc.Signal;
 
 /**
- * SIGINT and SIGTERM end a run in order instead of killing it: the running send or snapshot is
- * stopped (its partial receive removed), nothing more starts, the run reports what was done and
- * what was not, and exits 128 + the signal's number.
+ * SIGINT, SIGTERM and SIGHUP (the terminal was closed) end a run in order instead of killing it:
+ * the running send or snapshot is stopped (its partial receive removed), nothing more starts, the
+ * run reports what was done and what was not, and exits 128 + the signal's number.
  */
 public final class Interruption {
   private final AtomicReference<Signal> received = new AtomicReference<>();
@@ -24,19 +24,19 @@ public final class Interruption {
     return new Interruption(false);
   }
 
-  /** One that SIGINT and SIGTERM reach once the run starts changing things. */
+  /** One that SIGINT, SIGTERM and SIGHUP reach once the run starts changing things. */
   static Interruption onSignals() {
     return new Interruption(true);
   }
 
   /**
-   * From now on a signal stops the operations of {@code btrfs}. Until this is called, SIGINT and
-   * SIGTERM end the process at once, as they should while nothing is being changed.
+   * From now on a signal stops the operations of {@code btrfs}. Until this is called, SIGINT,
+   * SIGTERM and SIGHUP end the process at once, as they should while nothing is being changed.
    */
   void watch(Btrfs btrfs) {
     this.btrfs = btrfs;
     if (fromSignals) {
-      for (String name : new String[] {"INT", "TERM"}) {
+      for (String name : new String[] {"INT", "TERM", "HUP"}) {
         Signal.handle(new Signal(name), this::deliver);
       }
     }
@@ -53,7 +53,10 @@ public final class Interruption {
     return Optional.ofNullable(received.get()).map(s -> "SIG" + s.getName());
   }
 
-  /** 128 + the signal's number, the shell's convention: 130 for SIGINT, 143 for SIGTERM. */
+  /**
+   * 128 + the signal's number, the shell's convention: 129 for SIGHUP, 130 for SIGINT, 143 for
+   * SIGTERM.
+   */
   Optional<Integer> exitCode() {
     return Optional.ofNullable(received.get()).map(s -> 128 + s.getNumber());
   }

@@ -1,13 +1,37 @@
 package backuptool.cli;
 
 import backuptool.plan.Verb;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
-/** Valid command-line options: one verb, one pair or all, a suffix only for snapshots. */
+/**
+ * Valid command-line options: one verb, the pairs named (each once, empty for --all), a suffix only
+ * for snapshots, how much to print, and how long to wait for busy pairs.
+ */
 record Options(
     Verb verb,
-    Optional<String> pair,
+    List<String> pairs,
     Optional<String> suffix,
-    boolean verbose,
+    Output output,
     boolean dryRun,
-    Optional<String> config) {}
+    Optional<String> config,
+    Duration busyWait) {
+
+  Options {
+    pairs = List.copyOf(pairs);
+  }
+
+  /** How much a run prints: -q, the default, or -v. */
+  enum Output {
+    /** Nothing when all went well; the problems and the failing pairs' plans otherwise. */
+    QUIET,
+    NORMAL,
+    /** Also ignored entries and the exact btrfs command lines. */
+    VERBOSE
+  }
+
+  boolean all() {
+    return pairs.isEmpty();
+  }
+}

@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -44,9 +46,13 @@ public final class Executor {
     int failed = 0;
     int notRun = 0;
     List<String> failures = new ArrayList<>();
+    Set<String> failedPairs = new HashSet<>();
     for (PairPlan pair : plan.pairs()) {
       String name = pair.pair().name();
       pair.problems().forEach(p -> failures.add("pair " + name + ": " + p));
+      if (!pair.problems().isEmpty()) {
+        failedPairs.add(name);
+      }
       String failure = null;
       for (List<Step.Operation> batch : Batches.of(pair.operations())) {
         Optional<String> stop = stopRequested.get();
@@ -68,6 +74,7 @@ public final class Executor {
           }
         } catch (BtrfsException e) {
           failure = e.getMessage();
+          failedPairs.add(name);
           for (Step.Operation op : batch) {
             report("FAILED", op.describe() + ": " + failure);
             failed++;
@@ -85,16 +92,20 @@ public final class Executor {
         }
       }
     }
-    return new Outcome(done, failed, notRun, failures);
+    return new Outcome(done, failed, notRun, failures, failedPairs);
   }
 
   /** The outcome of not running {@code plan} (a dry run): only its problems count. */
   public static Outcome skipAll(Plan plan) {
     List<String> failures = new ArrayList<>();
+    Set<String> failedPairs = new HashSet<>();
     for (PairPlan pair : plan.pairs()) {
       pair.problems().forEach(p -> failures.add("pair " + pair.pair().name() + ": " + p));
+      if (!pair.problems().isEmpty()) {
+        failedPairs.add(pair.pair().name());
+      }
     }
-    return new Outcome(0, 0, plan.operationCount(), failures);
+    return new Outcome(0, 0, plan.operationCount(), failures, failedPairs);
   }
 
   private void execute(List<Step.Operation> batch) throws BtrfsException {

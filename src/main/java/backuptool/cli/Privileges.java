@@ -1,0 +1,37 @@
+package backuptool.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Who the run is, as far as trust goes: its effective user, and whether it may use btrfs's
+ * administrative calls (subvolume list, snapshot, send, receive and delete need CAP_SYS_ADMIN).
+ */
+public record Privileges(int effectiveUid, boolean btrfsAdmin) {
+  private static final int CAP_SYS_ADMIN = 21;
+
+  /** Root with every capability: what the tests' in-process runs pretend to be. */
+  public static Privileges root() {
+    return new Privileges(0, true);
+  }
+
+  /** This process, from the kernel's own account in /proc/self/status. */
+  static Privileges current() {
+    int uid = -1;
+    boolean admin = false;
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Uid:")) {
+          uid = Integer.parseInt(line.substring(4).trim().split("\\s+")[1]); // real, EFFECTIVE, ...
+        } else if (line.startsWith("CapEff:")) {
+          long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+          admin = (caps & (1L << CAP_SYS_ADMIN)) != 0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Unknown: treated as unprivileged, which only refuses to run.
+    }
+    return new Privileges(uid, admin);
+  }
+}
