@@ -1,6 +1,7 @@
 package backuptool.realbtrfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -21,11 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two runs at once, as separate processes. On the same pair, the second stops at once with exit 3,
- * naming the pair and the process that holds it, and changes nothing; on different pairs, both
- * proceed in parallel and succeed. The first run is made as slow as needed for the two to overlap,
- * whatever the machine's speed: its transfer (a large file) is paused with SIGSTOP to its {@code
- * btrfs receive} while the second run runs, and resumed afterwards; a snapshot, which has no
+ * Two runs at once, as separate processes. On the same pair, the second skips it at once with exit
+ * 3, naming the pair and the process that holds it, and changes nothing of it, while it runs the
+ * other pairs it was given; with {@code --wait} it waits for the pair instead; on different pairs,
+ * both proceed in parallel and succeed. The first run is made as slow as needed for the two to
+ * overlap, whatever the machine's speed: its transfer (a large file) is paused with SIGSTOP to its
+ * {@code btrfs receive} while the second run runs, and resumed afterwards; a snapshot, which has no
  * transfer, is held up by pausing the first run itself while it holds the lock. Two snapshots
  * started at the same moment, with no help, must also end well in whatever order they take.
  */
@@ -140,16 +142,17 @@ class ConcurrentRunsTest {
     return new Overlap<>(first.pid(), result);
   }
 
-  /** Exit 3, naming the pair and the pid of the run holding it; nothing printed, nothing done. */
-  private static void assertLockedOut(ToolProcess.Result second, String pair, long holder) {
+  /** Exit 3, naming the pair and the pid of the run holding it; nothing done to the pair. */
+  private static void assertSkipped(ToolProcess.Result second, String pair, long holder) {
     assertEquals(3, second.exit(), second.transcript());
     assertTrue(
         second
             .err()
             .contains(
-                "pair " + pair + " is in use by another backup-tool run (pid " + holder + ", "),
+                "pair " + pair + " is busy: another run holds its lock (pid " + holder + ": "),
         second.transcript());
-    assertEquals("", second.out(), second.transcript());
+    assertTrue(second.err().contains("skipped, nothing was done to it"), second.transcript());
+    assertFalse(second.out().contains("pair " + pair), second.transcript());
   }
 
   @Test
@@ -159,7 +162,7 @@ class ConcurrentRunsTest {
     p.snapshot(1);
     Overlap<ToolProcess.Result> second =
         duringABackup(config, p, () -> tool.run(config, "--backup", "--pair", p.name()));
-    assertLockedOut(second.meanwhile(), p.name(), second.firstPid());
+    assertSkipped(second.meanwhile(), p.name(), second.firstPid());
     p.assertComplete(ledger, "backup twice");
   }
 
@@ -184,7 +187,7 @@ class ConcurrentRunsTest {
                     tool.run(config, "--purge", "--pair", p.name()),
                     tool.run(config, "--purge", "--all", "--dry-run")));
     List<ToolProcess.Result> meanwhile = overlap.meanwhile();
-    assertLockedOut(meanwhile.get(0), p.name(), overlap.firstPid());
+    assertSkipped(meanwhile.get(0), p.name(), overlap.firstPid());
     // A dry run takes no lock: it plans while the backup runs. (It takes the receive in progress
     // for one left by an interrupted run: it cannot know better without the lock.)
     ToolProcess.Result dry = meanwhile.get(1);
@@ -216,13 +219,42 @@ class ConcurrentRunsTest {
     a.assertComplete(ledger, "left");
     b.assertComplete(ledger, "right");
 
-    // --all needs every pair: while one is held, it does nothing at all, not even the others.
+    // --all: the busy pair is skipped, the others still get their backup (exit 3).
     a.snapshot(2);
     b.snapshot(2);
     Overlap<ToolProcess.Result> all =
         duringABackup(config, a, () -> tool.run(config, "--backup", "--all"));
-    assertLockedOut(all.meanwhile(), a.name(), all.firstPid());
-    assertEquals(Set.of(BackupLedger.name(1)), b.backupNames(), "--all sent nothing");
+    assertSkipped(all.meanwhile(), a.name(), all.firstPid());
+    assertTrue(all.meanwhile().out().contains("pair right"), all.meanwhile().transcript());
+    assertEquals(
+        Set.of(BackupLedger.name(1), BackupLedger.name(2)),
+        b.backupNames(),
+        "--all backed up the pair that was free");
+    b.assertComplete(ledger, "right, while left was busy");
+
+    // --wait: a run that finds the pair busy waits for it, then does its work.
+    a.snapshot(3);
+    ToolProcess.Running waiting = null;
+    try {
+      waiting =
+          duringABackup(
+                  config,
+                  a,
+                  () -> {
+                    ToolProcess.Running w =
+                        tool.start(config, "--purge", "--pair", a.name(), "--wait", "60");
+                    ToolProcess.pause(1500);
+                    assertTrue(w.isAlive(), "--wait 60 gave up while the pair was busy");
+                    return w;
+                  })
+              .meanwhile();
+    } finally {
+      if (waiting != null) {
+        ToolProcess.Result waited = waiting.await();
+        assertEquals(0, waited.exit(), waited.transcript());
+        assertEquals("", waited.err(), waited.transcript());
+      }
+    }
     ToolProcess.Result rest = tool.run(config, "--backup", "--all");
     assertEquals(0, rest.exit(), rest.transcript());
     a.assertComplete(ledger, "left");
@@ -249,7 +281,7 @@ class ConcurrentRunsTest {
     }
     ToolProcess.Result firstResult = first.await();
     assertEquals(0, firstResult.exit(), firstResult.transcript());
-    assertLockedOut(second, p.name(), first.pid());
+    assertSkipped(second, p.name(), first.pid());
     assertEquals(1, p.snapshots().size(), "one snapshot, not two");
     overlapping++;
 
@@ -264,7 +296,7 @@ class ConcurrentRunsTest {
     for (ToolProcess.Result r : List.of(ra, rb)) {
       switch (r.exit()) {
         case 0 -> made++;
-        case 3 -> assertTrue(r.err().contains("pair snap is in use"), r.transcript());
+        case 3 -> assertTrue(r.err().contains("pair snap is busy"), r.transcript());
         case 1 ->
             // One after the other within a second: the name is taken, nothing is overwritten.
             assertTrue(r.err().contains("already exists; nothing is overwritten"), r.transcript());
@@ -281,13 +313,13 @@ class ConcurrentRunsTest {
         ra.exit(), rb.exit());
   }
 
-  /** Waits until {@code run} holds the lock of {@code pair} (its lock file names its pid). */
+  /** Waits until {@code run} holds the lock of {@code pair} (its lock file records its pid). */
   private static void awaitLock(ToolProcess.Running run, String pair) throws IOException {
     Path file = tool.lockDir().resolve(pair + ".lock");
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline && run.isAlive()) {
       try {
-        if (Files.readString(file, StandardCharsets.UTF_8).startsWith("pid " + run.pid() + ",")) {
+        if (Files.readString(file, StandardCharsets.UTF_8).contains("\npid=" + run.pid() + "\n")) {
           return;
         }
       } catch (NoSuchFileException e) {

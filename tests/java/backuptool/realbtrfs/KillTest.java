@@ -25,13 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills the tool at random moments of full and incremental transfers, with SIGKILL (nothing can be
- * cleaned up: the next run must), SIGTERM and SIGINT (the run itself must stop in order). After
- * each, a normal run must complete and leave exactly one complete backup per snapshot, equal to it
- * byte for byte, nothing incomplete, an empty receive journal, and every snapshot and backup seen
- * before still there; no {@code btrfs send} or {@code receive} of the stopped run may go on. The
- * moments come from a fixed-seed generator: a third of the SIGKILLs are drawn over the whole run,
- * the others (and all SIGTERMs and SIGINTs) over the transfer itself, after {@code btrfs receive}
- * has started, so that most land mid-transfer; the test counts where they landed and prints it.
+ * cleaned up: the next run must), SIGTERM, SIGINT and SIGHUP (the run itself must stop in order).
+ * After each, a normal run must complete and leave exactly one complete backup per snapshot, equal
+ * to it byte for byte, nothing incomplete, an empty receive journal, and every snapshot and backup
+ * seen before still there; no {@code btrfs send} or {@code receive} of the stopped run may go on.
+ * The moments come from a fixed-seed generator: a third of the SIGKILLs are drawn over the whole
+ * run, the others (and all SIGTERMs, SIGINTs and SIGHUPs) over the transfer itself, after {@code
+ * btrfs receive} has started, so that most land mid-transfer; the test counts where they landed and
+ * prints it.
  */
 @Tag("btrfs")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -202,23 +203,28 @@ class KillTest {
 
   @Test
   @Order(1)
-  void sigtermAndSigintStopTheTransferAndRemoveThePartialThemselves() throws IOException {
+  void sigtermSigintAndSighupStopTheTransferAndRemoveThePartialThemselves() throws IOException {
     Tally term = new Tally();
     Tally intr = new Tally();
+    Tally hup = new Tally();
     for (Transfer transfer : Transfer.values()) {
       term.add(interrupt("TERM", transfer, true, term));
       intr.add(interrupt("INT", transfer, true, intr));
+      hup.add(interrupt("HUP", transfer, true, hup));
     }
     System.out.printf(
-        "kill test: %d SIGTERM (%s) and %d SIGINT (%s) survived; %d partial backups removed by"
-            + " the interrupted run itself%n",
+        "kill test: %d SIGTERM (%s), %d SIGINT (%s) and %d SIGHUP (%s) survived; %d partial"
+            + " backups removed by the interrupted run itself%n",
         term.survived(),
         term.describe(),
         intr.survived(),
         intr.describe(),
-        term.partialsRemovedByTheRun + intr.partialsRemovedByTheRun);
+        hup.survived(),
+        hup.describe(),
+        term.partialsRemovedByTheRun + intr.partialsRemovedByTheRun + hup.partialsRemovedByTheRun);
     assertTrue(term.survived() >= 1, "no SIGTERM landed: " + term.describe());
     assertTrue(intr.survived() >= 1, "no SIGINT landed: " + intr.describe());
+    assertTrue(hup.survived() >= 1, "no SIGHUP landed: " + hup.describe());
   }
 
   /**
@@ -306,8 +312,14 @@ class KillTest {
         assertTrue(journal.contains(sending), context + "\nthe journal lacks the partial");
       }
     } else if (landed != Landed.TOO_LATE) {
-      // SIGTERM and SIGINT: the run stops in order and cleans up after itself.
-      int code = signal.equals("TERM") ? 143 : 130;
+      // SIGTERM, SIGINT and SIGHUP: the run stops in order and cleans up after itself.
+      int code =
+          switch (signal) {
+            case "TERM" -> 143;
+            case "INT" -> 130;
+            case "HUP" -> 129;
+            default -> throw new IllegalArgumentException(signal);
+          };
       assertEquals(code, stopped.exit(), context);
       assertTrue(stopped.err().contains("interrupted by SIG" + signal), context);
       assertEquals(List.of(), incomplete, context + "\nthe run left its partial backup");

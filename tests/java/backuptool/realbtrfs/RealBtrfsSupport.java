@@ -19,7 +19,7 @@ public final class RealBtrfsSupport {
   private RealBtrfsSupport() {}
 
   private static final List<String> COMMANDS =
-      List.of("btrfs", "mkfs.btrfs", "mount", "umount", "losetup", "setpriv");
+      List.of("btrfs", "mkfs.btrfs", "mount", "umount", "losetup", "setpriv", "runuser", "kill");
 
   /** What is missing; empty when real-btrfs tests can run; null until checked. */
   private static String missing;
@@ -56,7 +56,7 @@ public final class RealBtrfsSupport {
     if (!absent.isEmpty()) {
       return "not on PATH: "
           + String.join(", ", absent)
-          + " (Debian/Ubuntu: apt-get install btrfs-progs util-linux mount)";
+          + " (Debian/Ubuntu: apt-get install btrfs-progs util-linux mount procps)";
     }
     try {
       LoopBtrfs.create("probe").close();

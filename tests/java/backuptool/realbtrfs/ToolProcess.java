@@ -79,8 +79,24 @@ final class ToolProcess implements AutoCloseable {
 
   /** Starts the tool with exactly {@code args} (for misuse of the command line). */
   synchronized Running startRaw(List<String> args) throws IOException {
+    return start(List.of(), System.getProperty("java.class.path"), dir, args);
+  }
+
+  /**
+   * Starts {@code ARGS --config FILE} as the unprivileged {@code user} (through runuser), from a
+   * copy of the tool's classes that every user can read.
+   */
+  synchronized Running startAs(String user, Path config, String... args) throws IOException {
+    List<String> argv = new ArrayList<>(List.of(args));
+    argv.addAll(List.of("--config", config.toString()));
+    Path readable = ReadableClassPath.dir();
+    return start(List.of("runuser", "-u", user, "--"), ReadableClassPath.get(), readable, argv);
+  }
+
+  private Running start(List<String> prefix, String classPath, Path workDir, List<String> args)
+      throws IOException {
     int n = runs.incrementAndGet();
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(prefix);
     if (sigintIgnoredHere()) {
       command.addAll(List.of("env", "--default-signal=INT"));
     }
@@ -92,14 +108,14 @@ final class ToolProcess implements AutoCloseable {
             "-XX:+UseSerialGC",
             "-Xshare:auto",
             "-cp",
-            System.getProperty("java.class.path"),
+            classPath,
             "backuptool.cli.Main"));
     command.addAll(args);
     Path out = dir.resolve("run-" + n + ".out");
     Path err = dir.resolve("run-" + n + ".err");
     ProcessBuilder pb =
         new ProcessBuilder(command)
-            .directory(dir.toFile())
+            .directory(workDir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .redirectOutput(out.toFile())
             .redirectError(err.toFile());
