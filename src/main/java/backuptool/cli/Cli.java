@@ -14,11 +14,10 @@ import backuptool.plan.PlanRenderer;
 import backuptool.plan.PurgePlanner;
 import backuptool.plan.SnapshotPlanner;
 import backuptool.scan.Scanner;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -162,14 +161,14 @@ public final class Cli {
       PrintStream err) {
     boolean verbose = options.output() == Options.Output.VERBOSE || config.defaultVerbose();
     boolean quiet = options.output() == Options.Output.QUIET;
-    // Quiet: everything goes to a buffer first; only a run with problems shows its failing pairs.
-    ByteArrayOutputStream held = new ByteArrayOutputStream();
-    PrintStream shown = quiet ? new PrintStream(held, true, StandardCharsets.UTF_8) : out;
+    // Quiet: the plan and progress are not shown; a run with problems shows its failing pairs.
+    PrintStream shown = quiet ? new PrintStream(OutputStream.nullOutputStream()) : out;
     Plan plan = plan(options, pairs, now, new Scanner(env.btrfs(), env.journal()));
     shown.print(PlanRenderer.render(plan, verbose));
     shown.flush();
     Outcome outcome;
-    if (options.dryRun() || config.dryRun()) {
+    boolean dry = options.dryRun() || config.dryRun();
+    if (dry) {
       String why = options.dryRun() ? "--dry-run" : "dry_run = true in " + config.file();
       shown.println("Dry run (" + why + "): nothing was changed.");
       outcome = Executor.skipAll(plan);
@@ -181,14 +180,7 @@ public final class Cli {
       interruption.watch(env.btrfs());
       outcome = new Executor(env.btrfs(), env.journal(), shown, interruption::signalName).run(plan);
       if (plan.operationCount() > 0) {
-        shown.println(
-            "Result: "
-                + outcome.done()
-                + " done, "
-                + outcome.failed()
-                + " failed, "
-                + outcome.notRun()
-                + " not run.");
+        shown.println(result(outcome));
       }
     }
     if (quiet && !outcome.ok()) {
@@ -197,6 +189,9 @@ public final class Cli {
               .filter(p -> outcome.failedPairs().contains(p.pair().name()))
               .toList();
       out.print(PlanRenderer.render(new Plan(plan.verb(), plan.now(), failing), verbose));
+      if (plan.operationCount() > 0 && !dry) {
+        out.println(result(outcome));
+      }
     }
     int exit = finish(outcome, err);
     Optional<String> signal = env.interruption().signalName();
@@ -211,6 +206,16 @@ public final class Cli {
       return env.interruption().exitCode().orElseThrow();
     }
     return exit;
+  }
+
+  private static String result(Outcome outcome) {
+    return "Result: "
+        + outcome.done()
+        + " done, "
+        + outcome.failed()
+        + " failed, "
+        + outcome.notRun()
+        + " not run.";
   }
 
   private static int finish(Outcome outcome, PrintStream err) {
