@@ -12,7 +12,8 @@ final class ExitCode {
       exit codes:
         0  success (also: nothing to do)
         1  an operation failed, or a pair could not be done
-        2  usage or configuration error; nothing was changed
+        2  usage or configuration error, not root, or a configuration file or
+           lock directory that another user could change; nothing was changed
         3  a selected pair was busy (another run held its lock) and was skipped;
            the other pairs ran and none failed
         129, 130, 143  stopped by SIGHUP, SIGINT or SIGTERM: the running
