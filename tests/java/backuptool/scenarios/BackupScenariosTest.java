@@ -104,6 +104,13 @@ class BackupScenariosTest {
   }
 
   @Test
+  void aDirectoryOnTheTargetWithTheSnapshotsNameIsLeftAloneAndTheSnapshotNotSent() {
+    Scenario s = Scenario.standard(tmp).snapshot("root", "2026-11-21T10:00:00");
+    s.btrfs.mkdirs(Scenario.ROOT_BACKUPS.resolve("2026-11-21T10:00:00"));
+    Approvals.verify(s.run("--backup", "--pair", "root"));
+  }
+
+  @Test
   void anIncompleteReceiveOnTheTargetIsReportedAndNotCounted() {
     Scenario s =
         Scenario.standard(tmp)

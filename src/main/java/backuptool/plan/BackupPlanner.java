@@ -14,6 +14,9 @@ import java.util.Set;
  * backup, oldest first, each incremental from the one before it.
  */
 public final class BackupPlanner {
+  private static final String NAME_TAKEN =
+      "it is left alone, and this snapshot cannot be received under a name that is taken";
+
   private BackupPlanner() {}
 
   public static Plan plan(List<PairScan> scans, LocalDateTime now) {
@@ -83,6 +86,10 @@ public final class BackupPlanner {
         : "nothing to send, for the reasons above";
   }
 
+  /**
+   * Why a snapshot whose name is taken on the target is not sent. That entry may be someone's
+   * backup, so the words never suggest removing it: what to do about it is for a person to decide.
+   */
   private static String collision(PairScan scan, Snapshot s) {
     String name = s.name().text();
     Optional<Snapshot> mismatch =
@@ -94,7 +101,8 @@ public final class BackupPlanner {
           + mismatch.get().subvolume().receivedUuid().orElse("?")
           + ", not from this snapshot ("
           + s.subvolume().uuid()
-          + "): it is not a backup of it; rename or remove it to back this snapshot up";
+          + "): it is not a backup of it; "
+          + NAME_TAKEN;
     }
     Ignored other =
         scan.target().ignored().stream()
@@ -103,8 +111,6 @@ public final class BackupPlanner {
             .orElseThrow();
     return "the target already has an entry of that name: "
         + other.why()
-        + (other.kind() == Ignored.Kind.INCOMPLETE
-            ? ""
-            : "; rename or remove it to back this snapshot up");
+        + (other.kind() == Ignored.Kind.INCOMPLETE ? "" : "; " + NAME_TAKEN);
   }
 }
