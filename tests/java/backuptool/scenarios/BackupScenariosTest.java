@@ -36,6 +36,24 @@ class BackupScenariosTest {
   }
 
   @Test
+  void firstBackupSendsOnlyWhatTheTargetWouldKeepSoAPurgeAfterItDeletesNoBackup() {
+    Scenario s = Scenario.standard(tmp);
+    for (String name :
+        new String[] {
+          "2026-08-01T10:00:00",
+          "2026-09-01T10:00:00",
+          "2026-10-01T10:00:00",
+          "2026-11-15T10:00:00",
+          "2026-11-21T10:00:00"
+        }) {
+      s.snapshot("root", name);
+    }
+    s.config(Scenario.config(10, 30, 3, 14));
+    Approvals.verify(
+        s.run("--backup", "--pair", "root") + "\n" + s.run("--purge", "--pair", "root"));
+  }
+
+  @Test
   void twoSnapshotsNoneBackedUpFullThenIncremental() {
     Scenario s =
         Scenario.standard(tmp)

@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Plans the sends that bring each target up to date: every snapshot newer than the target's newest
- * backup, oldest first, each incremental from the one before it.
+ * Plans the sends that bring each target up to date: the snapshots newer than the target's newest
+ * backup that its retention would keep once they are there (and always the newest), oldest first,
+ * each incremental from the one sent before it.
  */
 public final class BackupPlanner {
   private static final String NAME_TAKEN =
@@ -22,12 +23,12 @@ public final class BackupPlanner {
   public static Plan plan(List<PairScan> scans, LocalDateTime now) {
     List<PairPlan> pairs = new ArrayList<>();
     for (PairScan scan : scans) {
-      pairs.add(planPair(scan));
+      pairs.add(planPair(scan, now));
     }
     return new Plan(Verb.BACKUP, now, pairs);
   }
 
-  private static PairPlan planPair(PairScan scan) {
+  private static PairPlan planPair(PairScan scan, LocalDateTime now) {
     List<String> problems = scan.problems();
     if (!problems.isEmpty()) {
       return PairPlan.failed(scan.pair(), problems);
@@ -36,10 +37,12 @@ public final class BackupPlanner {
     Optional<Snapshot> newestBackup = scan.newestBackup();
     Set<String> taken = scan.target().takenNames();
     Optional<Snapshot> parent = scan.commonParent();
+    TargetForecast forecast = new TargetForecast(scan, now);
     boolean parentJustSent = false;
     int sends = 0;
     for (Snapshot s : scan.source().snapshots()) {
       Optional<Snapshot> backup = scan.backupOf(s);
+      Optional<String> deletedAtOnce = forecast.deletesAtOnce(s);
       if (backup.isPresent()) {
         steps.add(
             Step.Decision.verbose(
@@ -54,6 +57,8 @@ public final class BackupPlanner {
                     + " on the target, so it cannot join the incremental chain"));
       } else if (taken.contains(s.name().text())) {
         steps.add(Step.Decision.shown("skip", s.name().text(), collision(scan, s)));
+      } else if (deletedAtOnce.isPresent()) {
+        steps.add(Step.Decision.shown("skip", s.name().text(), "not sent: " + deletedAtOnce.get()));
       } else {
         String reason =
             parent.isEmpty()
