@@ -13,14 +13,19 @@ import backuptool.model.Pair;
 import backuptool.model.Retention;
 import backuptool.model.Snapshot;
 import backuptool.model.SnapshotName;
+import backuptool.retention.RetentionRules;
+import backuptool.retention.Verdict;
 import backuptool.scan.PairScan;
 import backuptool.scan.Scanner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -29,7 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Invariants over many random machines: a plan executed on the fake has exactly the plan's effect,
- * a second backup has nothing to do, and purge never breaks a safety rule.
+ * a second backup has nothing to do, a purge after a backup deletes none of the backups it made,
+ * and purge never breaks a safety rule.
  */
 class PlanPropertiesTest {
   private static final LocalDateTime NOW = LocalDateTime.of(2026, 11, 22, 12, 0);
@@ -39,7 +45,8 @@ class PlanPropertiesTest {
   private static final int ROUNDS = 300;
 
   @Test
-  void backupHasExactlyItsPlannedEffectAndASecondRunHasNothingToDo() throws BtrfsException {
+  void backupHasExactlyItsPlannedEffectAndASecondRunHasNothingToDoNorAPurgeToUndo()
+      throws BtrfsException {
     Random random = new Random(1);
     for (int round = 0; round < ROUNDS; round++) {
       FakeBtrfs btrfs = randomMachine(random);
@@ -61,6 +68,19 @@ class PlanPropertiesTest {
       }
       Plan second = BackupPlanner.plan(List.of(after), NOW);
       assertEquals(0, second.operationCount(), () -> PlanRenderer.render(second, true));
+      Plan purge = PurgePlanner.plan(List.of(after), NOW);
+      Set<Path> purged = deleted(purge);
+      for (Step.Operation op : plan.pairs().get(0).operations()) {
+        Path backup = after.backupOf(find(after, ((Step.Send) op).snapshot())).orElseThrow().path();
+        assertFalse(
+            purged.contains(backup),
+            () ->
+                "the target's retention keeps what a backup just sent: "
+                    + backup
+                    + "\n"
+                    + PlanRenderer.render(plan, true)
+                    + PlanRenderer.render(purge, true));
+      }
     }
   }
 
@@ -74,10 +94,7 @@ class PlanPropertiesTest {
       PairScan before = scanner.scan(pair);
       Plan plan = PurgePlanner.plan(List.of(before), NOW);
       Set<String> deleted = new HashSet<>();
-      plan.pairs()
-          .get(0)
-          .operations()
-          .forEach(op -> deleted.add(((Step.Delete) op).subvolume().toString()));
+      deleted(plan).forEach(p -> deleted.add(p.toString()));
 
       List<Snapshot> snaps = before.source().snapshots();
       List<Snapshot> backups = before.backups();
@@ -96,11 +113,24 @@ class PlanPropertiesTest {
                     deleted.contains(before.backupOf(p).orElseThrow().path().toString()),
                     "never its backup");
               });
-      for (Snapshot s : snaps) {
+      Set<Path> sends = new HashSet<>();
+      for (Step.Operation op :
+          BackupPlanner.plan(List.of(before), NOW).pairs().get(0).operations()) {
+        sends.add(((Step.Send) op).snapshot());
+      }
+      Set<String> taken = before.target().takenNames();
+      List<Snapshot> keptWaiting = new ArrayList<>();
+      for (Verdict v : RetentionRules.decide(snaps, pair.sourceRetention(), NOW)) {
+        Snapshot s = v.snapshot();
+        boolean gone = deleted.contains(s.path().toString());
+        assertFalse(gone && sends.contains(s.path()), "never a snapshot waiting to be sent: " + s);
         boolean waiting = before.backupOf(s).isEmpty() && !before.olderThanNewestBackup(s);
-        if (waiting) {
-          assertFalse(
-              deleted.contains(s.path().toString()), "never a snapshot waiting to be sent: " + s);
+        if (waiting
+            && !v.keep()
+            && !gone
+            && !s.equals(last(snaps))
+            && !taken.contains(s.name().text())) {
+          keptWaiting.add(s); // against the source's retention, for the backup's sake
         }
       }
       before
@@ -115,9 +145,29 @@ class PlanPropertiesTest {
       Set<String> expected = entries(before);
       expected.removeAll(deleted);
       assertTrue(run(btrfs, plan).ok());
-      assertEquals(
-          expected, entries(scanner.scan(pair)), "the run deleted exactly what the plan showed");
+      PairScan purged = scanner.scan(pair);
+      assertEquals(expected, entries(purged), "the run deleted exactly what the plan showed");
+
+      // What purge kept for the backup's sake is sent, and the target's retention keeps it.
+      assertTrue(run(btrfs, BackupPlanner.plan(List.of(purged), NOW)).ok());
+      PairScan backedUp = scanner.scan(pair);
+      Map<Snapshot, Boolean> targetKeeps = new HashMap<>();
+      RetentionRules.decide(backedUp.backups(), pair.targetRetention(), NOW)
+          .forEach(v -> targetKeeps.put(v.snapshot(), v.keep()));
+      for (Snapshot s : keptWaiting) {
+        Optional<Snapshot> backup = backedUp.backupOf(find(backedUp, s.path()));
+        assertTrue(backup.isPresent(), "a snapshot kept waiting is sent: " + s);
+        assertTrue(targetKeeps.get(backup.get()), "and the target's retention keeps it: " + s);
+      }
     }
+  }
+
+  private static Set<Path> deleted(Plan purge) {
+    Set<Path> deleted = new HashSet<>();
+    for (Step.Operation op : purge.pairs().get(0).operations()) {
+      deleted.add(((Step.Delete) op).subvolume());
+    }
+    return deleted;
   }
 
   private static Outcome run(FakeBtrfs btrfs, Plan plan) {

@@ -229,8 +229,9 @@ class EndToEndTest {
   @Test
   void purgeAppliesEachRuleOnRealBtrfs() throws Exception {
     TestPair pair = newPair(3);
-    // Keep the newest 1, or younger than 5 days, on both sides.
-    String config = pair.toml(1, 5, 1, 5);
+    // Keep the newest 1, or younger than 5 days on the source and 7 days on the target (so that
+    // the target would keep Nov 13's snapshot, 6 days old when purge runs, and it waits).
+    String config = pair.toml(1, 5, 1, 7);
     for (int day = 0; day < 7; day++) {
       TestData.change(pair.volume(), 100 + day);
       ok(config, "--snapshot", "--pair", pair.name());
@@ -269,7 +270,9 @@ class EndToEndTest {
     assertBackupsEqualSnapshots(pair);
     ok(config, "--purge", "--pair", pair.name());
     assertEquals(List.of("2026-11-16T08:00:00", "2026-11-19T08:00:00"), names(pair.snaps()));
-    assertEquals(List.of("2026-11-16T08:00:00", "2026-11-19T08:00:00"), names(pair.backups()));
+    assertEquals(
+        List.of("2026-11-13T08:00:00", "2026-11-16T08:00:00", "2026-11-19T08:00:00"),
+        names(pair.backups()));
     assertBackupsEqualSnapshots(pair);
   }
 

@@ -36,6 +36,24 @@ class BackupScenariosTest {
   }
 
   @Test
+  void firstBackupSendsOnlyWhatTheTargetWouldKeepSoAPurgeAfterItDeletesNoBackup() {
+    Scenario s = Scenario.standard(tmp);
+    for (String name :
+        new String[] {
+          "2026-08-01T10:00:00",
+          "2026-09-01T10:00:00",
+          "2026-10-01T10:00:00",
+          "2026-11-15T10:00:00",
+          "2026-11-21T10:00:00"
+        }) {
+      s.snapshot("root", name);
+    }
+    s.config(Scenario.config(10, 30, 3, 14));
+    Approvals.verify(
+        s.run("--backup", "--pair", "root") + "\n" + s.run("--purge", "--pair", "root"));
+  }
+
+  @Test
   void twoSnapshotsNoneBackedUpFullThenIncremental() {
     Scenario s =
         Scenario.standard(tmp)
@@ -100,6 +118,13 @@ class BackupScenariosTest {
     s.btrfs.addReceived(
         Scenario.ROOT_BACKUPS.resolve("2026-11-20T10:00:00"),
         "99999999-0000-0000-0000-000000000000");
+    Approvals.verify(s.run("--backup", "--pair", "root"));
+  }
+
+  @Test
+  void aDirectoryOnTheTargetWithTheSnapshotsNameIsLeftAloneAndTheSnapshotNotSent() {
+    Scenario s = Scenario.standard(tmp).snapshot("root", "2026-11-21T10:00:00");
+    s.btrfs.mkdirs(Scenario.ROOT_BACKUPS.resolve("2026-11-21T10:00:00"));
     Approvals.verify(s.run("--backup", "--pair", "root"));
   }
 

@@ -63,8 +63,22 @@ class PurgeScenariosTest {
     s.snapshot("root", "2026-08-02T10:00:00").backedUp("root", "2026-08-02T10:00:00");
     s.snapshot("root", "2026-08-03T10:00:00");
     s.snapshot("root", "2026-08-04T10:00:00");
-    s.config(Scenario.config(1, 0, 1, 0));
+    // The target would keep 2026-08-03 (younger than 112 days), so it is worth waiting for.
+    s.config(Scenario.config(1, 0, 1, 112));
     Approvals.verify(s.run("--purge", "--pair", "root", "--dry-run"));
+  }
+
+  @Test
+  void anUnsentSnapshotWaitsOnlyIfTheTargetWouldKeepIt() {
+    Scenario s = Scenario.standard(tmp);
+    s.snapshot("root", "2026-08-01T10:00:00").backedUp("root", "2026-08-01T10:00:00");
+    s.snapshot("root", "2026-08-10T10:00:00");
+    s.snapshot("root", "2026-09-01T10:00:00");
+    s.snapshot("root", "2026-11-21T10:00:00");
+    // The target keeps its newest 2: of the three unsent, only 2026-08-10 would not stay there.
+    s.config(Scenario.config(1, 0, 2, 0));
+    Approvals.verify(
+        s.run("--purge", "--pair", "root") + "\n" + s.run("--backup", "--pair", "root"));
   }
 
   @Test

@@ -4,7 +4,7 @@ import backuptool.btrfs.Btrfs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.PathInfo;
 import backuptool.journal.ReceiveJournal;
-import backuptool.plan.Batches;
+import backuptool.plan.Batch;
 import backuptool.plan.PairPlan;
 import backuptool.plan.Plan;
 import backuptool.plan.Step;
@@ -28,6 +28,7 @@ public final class Executor {
   private final ReceiveJournal journal;
   private final PrintStream out;
   private final Supplier<Optional<String>> stopRequested;
+  private final Step.Runner port = new PortRunner();
 
   /** {@code stopRequested} names why the run must stop (e.g. "SIGTERM"), or is empty. */
   public Executor(
@@ -54,28 +55,28 @@ public final class Executor {
         failedPairs.add(name);
       }
       String failure = null;
-      for (List<Step.Operation> batch : Batches.of(pair.operations())) {
+      for (Batch batch : Batch.of(pair.operations())) {
         Optional<String> stop = stopRequested.get();
         if (failure != null || stop.isPresent()) {
           String why =
               stop.map(s -> "the run was interrupted by " + s)
                   .orElse("an earlier operation of pair " + name + " failed");
-          for (Step.Operation op : batch) {
+          for (Step.Operation op : batch.operations()) {
             report("not run", op.describe() + ": " + why);
             notRun++;
           }
           continue;
         }
         try {
-          execute(batch);
-          for (Step.Operation op : batch) {
+          batch.runBy(port);
+          for (Step.Operation op : batch.operations()) {
             report("done", op.describe());
             done++;
           }
         } catch (BtrfsException e) {
           failure = e.getMessage();
           failedPairs.add(name);
-          for (Step.Operation op : batch) {
+          for (Step.Operation op : batch.operations()) {
             report("FAILED", op.describe() + ": " + failure);
             failed++;
           }
@@ -83,9 +84,9 @@ public final class Executor {
               "pair "
                   + name
                   + ": "
-                  + batch.get(0).describe()
-                  + (batch.size() > 1
-                      ? " (and " + (batch.size() - 1) + " more in the same command)"
+                  + batch.operations().get(0).describe()
+                  + (batch.operations().size() > 1
+                      ? " (and " + (batch.operations().size() - 1) + " more in the same command)"
                       : "")
                   + " failed: "
                   + failure);
@@ -108,46 +109,53 @@ public final class Executor {
     return new Outcome(0, 0, plan.operationCount(), failures, failedPairs);
   }
 
-  private void execute(List<Step.Operation> batch) throws BtrfsException {
-    Step.Operation first = batch.get(0);
-    if (first instanceof Step.CreateSnapshot c) {
+  /** Runs each operation through the port; sends and removals also keep the receive journal. */
+  private final class PortRunner implements Step.Runner {
+    @Override
+    public void create(Step.CreateSnapshot c) throws BtrfsException {
       btrfs.snapshot(c.volume(), c.destination());
-    } else if (first instanceof Step.Send s) {
-      send(s);
-    } else if (first instanceof Step.RemoveIncomplete r) {
+    }
+
+    @Override
+    public void delete(List<Step.Delete> deletes) throws BtrfsException {
+      btrfs.delete(deletes.stream().map(Step.Delete::subvolume).toList());
+    }
+
+    @Override
+    public void removeIncomplete(Step.RemoveIncomplete r) throws BtrfsException {
       btrfs.delete(List.of(r.subvolume()));
       forget(r.subvolume());
-    } else {
-      btrfs.delete(batch.stream().map(op -> ((Step.Delete) op).subvolume()).toList());
     }
-  }
 
-  /**
-   * A send is recorded in the journal before it starts and forgotten once it is complete, or once
-   * its partial receive is gone; if the tool dies in between, the record lets the next run show
-   * that the incomplete subvolume is its own, and remove it.
-   */
-  private void send(Step.Send s) throws BtrfsException {
-    Path received = s.targetDir().resolve(s.snapshot().getFileName());
-    try {
-      journal.started(s.targetDir(), received.getFileName().toString());
-    } catch (IOException e) {
-      throw new BtrfsException(
-          "not started: cannot record the receive in " + s.targetDir() + ": " + e.getMessage(), e);
-    }
-    try {
-      btrfs.send(s.snapshot(), s.parent(), s.targetDir());
-    } catch (BtrfsException e) {
-      if (gone(received)) {
-        try {
-          forget(received);
-        } catch (BtrfsException journalFailure) {
-          e.addSuppressed(journalFailure);
-        }
+    /**
+     * A send is recorded in the journal before it starts and forgotten once it is complete, or once
+     * its partial receive is gone; if the tool dies in between, the record lets the next run show
+     * that the incomplete subvolume is its own, and remove it.
+     */
+    @Override
+    public void send(Step.Send s) throws BtrfsException {
+      Path received = s.targetDir().resolve(s.snapshot().getFileName());
+      try {
+        journal.started(s.targetDir(), received.getFileName().toString());
+      } catch (IOException e) {
+        throw new BtrfsException(
+            "not started: cannot record the receive in " + s.targetDir() + ": " + e.getMessage(),
+            e);
       }
-      throw e; // a partial that is still there stays recorded, for the next run to remove
+      try {
+        btrfs.send(s.snapshot(), s.parent(), s.targetDir());
+      } catch (BtrfsException e) {
+        if (gone(received)) {
+          try {
+            forget(received);
+          } catch (BtrfsException journalFailure) {
+            e.addSuppressed(journalFailure);
+          }
+        }
+        throw e; // a partial that is still there stays recorded, for the next run to remove
+      }
+      forget(received);
     }
-    forget(received);
   }
 
   private boolean gone(Path path) {

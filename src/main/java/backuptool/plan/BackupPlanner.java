@@ -10,21 +10,25 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Plans the sends that bring each target up to date: every snapshot newer than the target's newest
- * backup, oldest first, each incremental from the one before it.
+ * Plans the sends that bring each target up to date: the snapshots newer than the target's newest
+ * backup that its retention would keep once they are there (and always the newest), oldest first,
+ * each incremental from the one sent before it.
  */
 public final class BackupPlanner {
+  private static final String NAME_TAKEN =
+      "it is left alone, and this snapshot cannot be received under a name that is taken";
+
   private BackupPlanner() {}
 
   public static Plan plan(List<PairScan> scans, LocalDateTime now) {
     List<PairPlan> pairs = new ArrayList<>();
     for (PairScan scan : scans) {
-      pairs.add(planPair(scan));
+      pairs.add(planPair(scan, now));
     }
     return new Plan(Verb.BACKUP, now, pairs);
   }
 
-  private static PairPlan planPair(PairScan scan) {
+  private static PairPlan planPair(PairScan scan, LocalDateTime now) {
     List<String> problems = scan.problems();
     if (!problems.isEmpty()) {
       return PairPlan.failed(scan.pair(), problems);
@@ -33,10 +37,12 @@ public final class BackupPlanner {
     Optional<Snapshot> newestBackup = scan.newestBackup();
     Set<String> taken = scan.target().takenNames();
     Optional<Snapshot> parent = scan.commonParent();
+    TargetForecast forecast = new TargetForecast(scan, now);
     boolean parentJustSent = false;
     int sends = 0;
     for (Snapshot s : scan.source().snapshots()) {
       Optional<Snapshot> backup = scan.backupOf(s);
+      Optional<String> deletedAtOnce = forecast.deletesAtOnce(s);
       if (backup.isPresent()) {
         steps.add(
             Step.Decision.verbose(
@@ -51,6 +57,8 @@ public final class BackupPlanner {
                     + " on the target, so it cannot join the incremental chain"));
       } else if (taken.contains(s.name().text())) {
         steps.add(Step.Decision.shown("skip", s.name().text(), collision(scan, s)));
+      } else if (deletedAtOnce.isPresent()) {
+        steps.add(Step.Decision.shown("skip", s.name().text(), "not sent: " + deletedAtOnce.get()));
       } else {
         String reason =
             parent.isEmpty()
@@ -83,6 +91,10 @@ public final class BackupPlanner {
         : "nothing to send, for the reasons above";
   }
 
+  /**
+   * Why a snapshot whose name is taken on the target is not sent. That entry may be someone's
+   * backup, so the words never suggest removing it: what to do about it is for a person to decide.
+   */
   private static String collision(PairScan scan, Snapshot s) {
     String name = s.name().text();
     Optional<Snapshot> mismatch =
@@ -94,7 +106,8 @@ public final class BackupPlanner {
           + mismatch.get().subvolume().receivedUuid().orElse("?")
           + ", not from this snapshot ("
           + s.subvolume().uuid()
-          + "): it is not a backup of it; rename or remove it to back this snapshot up";
+          + "): it is not a backup of it; "
+          + NAME_TAKEN;
     }
     Ignored other =
         scan.target().ignored().stream()
@@ -103,8 +116,6 @@ public final class BackupPlanner {
             .orElseThrow();
     return "the target already has an entry of that name: "
         + other.why()
-        + (other.kind() == Ignored.Kind.INCOMPLETE
-            ? ""
-            : "; rename or remove it to back this snapshot up");
+        + (other.kind() == Ignored.Kind.INCOMPLETE ? "" : "; " + NAME_TAKEN);
   }
 }

@@ -14,7 +14,8 @@ import java.util.function.Function;
 /**
  * Plans deletions by each side's retention, under safety rules no setting overrides: never the
  * newest snapshot or backup, never the common parent on either side, never a snapshot that is still
- * waiting to be sent.
+ * waiting to be sent. A snapshot not yet backed up waits only while the target's retention would
+ * keep it once sent (see {@link TargetForecast}); otherwise the source's retention alone decides.
  */
 public final class PurgePlanner {
   private PurgePlanner() {}
@@ -40,6 +41,7 @@ public final class PurgePlanner {
   private static void sourceSide(PairScan scan, LocalDateTime now, List<Step> steps) {
     List<Snapshot> snaps = scan.source().snapshots();
     Optional<Snapshot> parent = scan.commonParent();
+    TargetForecast forecast = new TargetForecast(scan, now);
     Function<Snapshot, Optional<String>> protection =
         s -> {
           if (s.equals(snaps.get(snaps.size() - 1))) {
@@ -48,17 +50,22 @@ public final class PurgePlanner {
           if (parent.filter(s::equals).isPresent()) {
             return Optional.of("common parent, the next incremental backup is sent from it");
           }
-          boolean waiting = scan.backupOf(s).isEmpty() && !scan.olderThanNewestBackup(s);
-          return waiting
+          return TargetForecast.waiting(scan, s) && forecast.deletesAtOnce(s).isEmpty()
               ? Optional.of("not yet backed up, it is waiting to be sent")
               : Optional.empty();
         };
+    Function<Snapshot, Optional<String>> note =
+        s ->
+            forecast
+                .deletesAtOnce(s)
+                .map(why -> "not backed up, but not waiting to be sent either: " + why);
     side(
         "snapshots in " + scan.pair().source(),
         snaps,
         scan.pair().sourceRetention(),
         now,
         protection,
+        note,
         steps);
   }
 
@@ -81,15 +88,21 @@ public final class PurgePlanner {
         scan.pair().targetRetention(),
         now,
         protection,
+        b -> Optional.empty(),
         steps);
   }
 
+  /**
+   * One side's verdicts: retention decides unless {@code protection} names a safety rule that keeps
+   * the snapshot; {@code note} adds what the reader needs to know besides retention's reason.
+   */
   private static void side(
       String what,
       List<Snapshot> oldestFirst,
       Retention retention,
       LocalDateTime now,
       Function<Snapshot, Optional<String>> protection,
+      Function<Snapshot, Optional<String>> note,
       List<Step> steps) {
     steps.add(new Step.Heading(what + " (" + retention + "):"));
     if (oldestFirst.isEmpty()) {
@@ -99,8 +112,9 @@ public final class PurgePlanner {
     for (Verdict v : RetentionRules.decide(oldestFirst, retention, now)) {
       String name = v.snapshot().name().text();
       Optional<String> guard = protection.apply(v.snapshot());
+      String reason = v.reason() + note.apply(v.snapshot()).map(n -> "; " + n).orElse("");
       if (v.keep()) {
-        steps.add(Step.Decision.shown("keep", name, v.reason()));
+        steps.add(Step.Decision.shown("keep", name, reason));
       } else if (guard.isPresent()) {
         steps.add(
             Step.Decision.shown(
@@ -108,7 +122,7 @@ public final class PurgePlanner {
                 name,
                 guard.get() + " (retention alone would delete it: " + v.reason() + ")"));
       } else {
-        steps.add(new Step.Delete(v.snapshot().path(), v.reason()));
+        steps.add(new Step.Delete(v.snapshot().path(), reason));
       }
     }
   }

@@ -1,6 +1,7 @@
 package backuptool.plan;
 
 import backuptool.btrfs.BtrfsCommands;
+import backuptool.btrfs.BtrfsException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,24 @@ public sealed interface Step {
 
     /** The btrfs command line the real implementation runs for this operation alone. */
     String command();
+
+    /** Runs this operation alone through {@code runner}, which has one method per operation. */
+    void runBy(Runner runner) throws BtrfsException;
+  }
+
+  /**
+   * What runs operations: one method per operation record, so that an operation added without a way
+   * to run it does not compile (Java 17 has no exhaustive pattern switch).
+   */
+  interface Runner {
+    void create(CreateSnapshot create) throws BtrfsException;
+
+    void send(Send send) throws BtrfsException;
+
+    /** Deletes all of {@code deletes} with one btrfs command. */
+    void delete(List<Delete> deletes) throws BtrfsException;
+
+    void removeIncomplete(RemoveIncomplete remove) throws BtrfsException;
   }
 
   /** A read-only snapshot of {@code volume} at {@code destination}. */
@@ -42,6 +61,10 @@ public sealed interface Step {
 
     public String command() {
       return BtrfsCommands.display(BtrfsCommands.snapshot(volume, destination));
+    }
+
+    public void runBy(Runner runner) throws BtrfsException {
+      runner.create(this);
     }
   }
 
@@ -67,6 +90,10 @@ public sealed interface Step {
           + " | "
           + BtrfsCommands.display(BtrfsCommands.receive(targetDir));
     }
+
+    public void runBy(Runner runner) throws BtrfsException {
+      runner.send(this);
+    }
   }
 
   /** Delete subvolume {@code subvolume}; consecutive deletes in one directory run as one batch. */
@@ -85,6 +112,10 @@ public sealed interface Step {
 
     public String command() {
       return BtrfsCommands.display(BtrfsCommands.delete(List.of(subvolume)));
+    }
+
+    public void runBy(Runner runner) throws BtrfsException {
+      runner.delete(List.of(this));
     }
   }
 
@@ -107,6 +138,10 @@ public sealed interface Step {
 
     public String command() {
       return BtrfsCommands.display(BtrfsCommands.delete(List.of(subvolume)));
+    }
+
+    public void runBy(Runner runner) throws BtrfsException {
+      runner.removeIncomplete(this);
     }
   }
 

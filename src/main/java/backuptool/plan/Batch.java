@@ -1,0 +1,80 @@
+package backuptool.plan;
+
+import backuptool.btrfs.BtrfsCommands;
+import backuptool.btrfs.BtrfsException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Operations that run as one btrfs command: consecutive deletes in one directory form one batch
+ * (one process instead of one per subvolume); every other operation runs alone.
+ */
+public sealed interface Batch {
+
+  /** A pair's operations in batches, in plan order. */
+  static List<Batch> of(List<Step.Operation> operations) {
+    List<Batch> batches = new ArrayList<>();
+    int i = 0;
+    while (i < operations.size()) {
+      if (operations.get(i) instanceof Step.Delete first) {
+        Path dir = first.subvolume().getParent();
+        List<Step.Delete> deletes = new ArrayList<>();
+        while (i < operations.size()
+            && operations.get(i) instanceof Step.Delete d
+            && d.subvolume().getParent().equals(dir)) {
+          deletes.add(d);
+          i++;
+        }
+        batches.add(new Deletes(deletes));
+      } else {
+        batches.add(new Alone(operations.get(i++)));
+      }
+    }
+    return batches;
+  }
+
+  /** The operations of this batch, in plan order. */
+  List<Step.Operation> operations();
+
+  /** The btrfs command line that runs this batch. */
+  String command();
+
+  /** Runs the whole batch through {@code runner}. */
+  void runBy(Step.Runner runner) throws BtrfsException;
+
+  /** One operation that runs by itself. */
+  record Alone(Step.Operation operation) implements Batch {
+    public List<Step.Operation> operations() {
+      return List.of(operation);
+    }
+
+    public String command() {
+      return operation.command();
+    }
+
+    public void runBy(Step.Runner runner) throws BtrfsException {
+      operation.runBy(runner);
+    }
+  }
+
+  /** Deletes in one directory, run as one {@code btrfs subvolume delete a b c}. */
+  record Deletes(List<Step.Delete> deletes) implements Batch {
+    public Deletes {
+      deletes = List.copyOf(deletes);
+    }
+
+    public List<Step.Operation> operations() {
+      return List.copyOf(deletes);
+    }
+
+    public String command() {
+      return BtrfsCommands.display(
+          BtrfsCommands.delete(deletes.stream().map(Step.Delete::subvolume).toList()));
+    }
+
+    public void runBy(Step.Runner runner) throws BtrfsException {
+      runner.delete(deletes);
+    }
+  }
+}
