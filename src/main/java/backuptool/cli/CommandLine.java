@@ -73,7 +73,7 @@ final class CommandLine {
         .dest("verb")
         .action(Arguments.storeConst())
         .setConst(Verb.BACKUP)
-        .help("send the snapshots that the target lacks, incrementally");
+        .help("send the snapshots the target lacks and would keep");
     verbs
         .addArgument("--purge")
         .dest("verb")
