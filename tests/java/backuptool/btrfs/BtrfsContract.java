@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import backuptool.btrfs.PathInfo.Kind;
+import backuptool.model.Subvolume;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,10 +3,10 @@ package backuptool.retention;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import backuptool.btrfs.Subvolume;
 import backuptool.model.Retention;
 import backuptool.model.Snapshot;
 import backuptool.model.SnapshotName;
+import backuptool.model.Subvolume;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;

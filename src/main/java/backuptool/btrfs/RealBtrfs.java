@@ -4,6 +4,7 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
 import backuptool.btrfs.Mounts.Mount;
 import backuptool.btrfs.SubvolumeListParser.Listed;
+import backuptool.model.Subvolume;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;

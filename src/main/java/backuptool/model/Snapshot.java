@@ -1,6 +1,5 @@
 package backuptool.model;
 
-import backuptool.btrfs.Subvolume;
 import java.nio.file.Path;
 import java.util.Comparator;
 
