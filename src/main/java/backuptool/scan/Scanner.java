@@ -135,7 +135,7 @@ public final class Scanner {
     listing.others().stream()
         .filter(o -> !(target && FileReceiveJournal.isOwnFile(o)))
         .forEach(o -> ignored.add(new Ignored(o, "not a directory", Ignored.Kind.OTHER)));
-    snapshots.sort(target ? Snapshot.BY_NAME : Snapshot.BY_CREATION);
+    snapshots.sort(Snapshot.ORDER);
     ignored.sort(Comparator.comparing(Ignored::name));
     return new SideScan(dir, Optional.empty(), snapshots, ignored);
   }
