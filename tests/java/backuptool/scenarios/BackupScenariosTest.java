@@ -127,6 +127,23 @@ class BackupScenariosTest {
   }
 
   @Test
+  void onlySnapshotsOfTheVolumeOrOfNothingThatStillExistsAreThePairs() {
+    Path gone = Path.of("/old-root");
+    Scenario s = Scenario.standard(tmp);
+    s.btrfs
+        .createSubvolume(gone)
+        .addReadOnlySnapshotOf(gone, Scenario.ROOT_SNAPS.resolve("2026-11-19T10:00:00"))
+        .addReadOnlySnapshotOf(
+            Path.of("/home"), Scenario.ROOT_SNAPS.resolve("2026-11-21T10:00:00-home"));
+    s.deleted(gone).snapshot("root", "2026-11-20T10:00:00");
+    s.config(Scenario.config(1, 0, 1, 0));
+    Approvals.verify(
+        s.run("--backup", "--pair", "root", "-v")
+            + "\n"
+            + s.run("--purge", "--pair", "root", "-v", "--dry-run"));
+  }
+
+  @Test
   void aFailedSendStopsThatPairAndOthersGoOn() {
     Scenario s =
         Scenario.standard(tmp)

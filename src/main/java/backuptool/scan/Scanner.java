@@ -4,7 +4,6 @@ import backuptool.btrfs.Btrfs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.Listing;
 import backuptool.btrfs.PathInfo;
-import backuptool.journal.FileReceiveJournal;
 import backuptool.journal.ReceiveJournal;
 import backuptool.model.Pair;
 import backuptool.model.Snapshot;
@@ -46,18 +45,39 @@ public final class Scanner {
   }
 
   public PairScan scan(Pair pair) {
+    // Each side is inspected on its own, so that a failure is reported once, by the side it hit.
     PathInfo source;
-    PathInfo target;
     try {
       source = btrfs.inspect(pair.source());
-      target = btrfs.inspect(pair.target());
     } catch (BtrfsException e) {
-      SideScan failed = SideScan.failed(pair.source(), e.getMessage());
-      return new PairScan(pair, failed, SideScan.failed(pair.target(), e.getMessage()));
+      return new PairScan(pair, SideScan.failed(pair.source(), e.getMessage()), target(pair, null));
     }
-    Optional<String> targetProblem;
+    return new PairScan(pair, source(pair, source), target(pair, source));
+  }
+
+  private SideScan source(Pair pair, PathInfo source) {
+    Optional<String> problem = DirectoryProblems.of(source, false);
+    if (problem.isPresent()) {
+      return SideScan.failed(source.path(), "snapshot directory " + problem.get());
+    }
+    Optional<String> originalUuid;
     try {
-      targetProblem =
+      originalUuid = originalUuid(pair.originalVolume());
+    } catch (BtrfsException e) {
+      return SideScan.failed(
+          source.path(),
+          "original volume " + pair.originalVolume() + " cannot be inspected: " + e.getMessage());
+    }
+    return side(source.path(), false, originalUuid, pair.originalVolume());
+  }
+
+  /** The target side; {@code source} is null when the source could not be inspected. */
+  private SideScan target(Pair pair, PathInfo source) {
+    PathInfo target;
+    Optional<String> problem;
+    try {
+      target = btrfs.inspect(pair.target());
+      problem =
           btrfs
               .unmountedMountPoint(pair.target())
               .map(
@@ -68,63 +88,67 @@ public final class Scanner {
                           + ", which /etc/fstab lists: the backup disk looks unmounted (mount it and run again)")
               .or(() -> DirectoryProblems.of(target, true));
     } catch (BtrfsException e) {
-      targetProblem = Optional.of(e.getMessage());
+      return SideScan.failed(pair.target(), e.getMessage());
     }
-    if (targetProblem.isEmpty()
+    if (problem.isEmpty()
+        && source != null
         && source.onBtrfs()
         && target.filesystem().equals(source.filesystem())) {
       // An unplugged disk leaves its empty mount point on the system disk: never back up there.
-      targetProblem =
+      problem =
           Optional.of(
               pair.target()
                   + " is on the same filesystem as the snapshots in "
                   + pair.source()
                   + ": the backup disk looks unmounted (mount it, or point target at a directory on the backup disk)");
     }
-    return new PairScan(
-        pair,
-        side(source, DirectoryProblems.of(source, false), false),
-        side(target, targetProblem, true));
+    if (problem.isPresent()) {
+      return SideScan.failed(pair.target(), "backup directory " + problem.get());
+    }
+    return side(pair.target(), true, Optional.empty(), pair.originalVolume());
   }
 
-  private SideScan side(PathInfo info, Optional<String> problem, boolean target) {
-    Path dir = info.path();
+  /** The original volume's uuid, or empty when it is not a subvolume (missing, say). */
+  private Optional<String> originalUuid(Path volume) throws BtrfsException {
+    return btrfs.inspect(volume).kind() == PathInfo.Kind.SUBVOLUME
+        ? Optional.of(btrfs.show(volume).uuid())
+        : Optional.empty();
+  }
+
+  private SideScan side(
+      Path dir, boolean target, Optional<String> originalUuid, Path originalVolume) {
     String what = target ? "backup directory " : "snapshot directory ";
-    if (problem.isPresent()) {
-      return SideScan.failed(dir, what + problem.get());
-    }
     Listing listing;
     Set<String> unfinished;
+    List<Snapshot> snapshots = new ArrayList<>();
+    List<Ignored> ignored = new ArrayList<>();
     try {
       listing = btrfs.list(dir);
       unfinished = target ? journal.unfinished(dir) : Set.of();
+      for (Subvolume sub : listing.subvolumes()) {
+        Optional<SnapshotName> name = SnapshotName.parse(sub.name());
+        if (target && isIncomplete(sub)) {
+          ignored.add(incomplete(dir.resolve(sub.name()), unfinished.contains(sub.name())));
+          continue;
+        }
+        Optional<String> why = target ? targetProblem(sub) : sourceProblem(sub);
+        if (why.isEmpty() && name.isEmpty()) {
+          why = Optional.of("read-only subvolume whose name is not a snapshot name");
+        }
+        if (why.isEmpty() && !target) {
+          why = snapshotOfAnother(sub, dir, originalUuid, originalVolume);
+        }
+        if (why.isEmpty()) {
+          snapshots.add(new Snapshot(dir, name.get(), sub));
+        } else {
+          ignored.add(new Ignored(sub.name(), why.get(), Ignored.Kind.OTHER));
+        }
+      }
     } catch (BtrfsException e) {
       return SideScan.failed(dir, what + dir + " cannot be scanned: " + e.getMessage());
     } catch (IOException e) {
       return SideScan.failed(
           dir, "cannot read the receive journal in " + dir + ": " + e.getMessage());
-    }
-    List<Snapshot> snapshots = new ArrayList<>();
-    List<Ignored> ignored = new ArrayList<>();
-    for (Subvolume sub : listing.subvolumes()) {
-      Optional<SnapshotName> name = SnapshotName.parse(sub.name());
-      if (target && isIncomplete(sub)) {
-        try {
-          ignored.add(incomplete(dir.resolve(sub.name()), unfinished.contains(sub.name())));
-        } catch (BtrfsException e) {
-          return SideScan.failed(dir, what + dir + " cannot be scanned: " + e.getMessage());
-        }
-        continue;
-      }
-      String why = target ? targetProblem(sub) : sourceProblem(sub);
-      if (why == null && name.isEmpty()) {
-        why = "read-only subvolume whose name is not a snapshot name";
-      }
-      if (why == null) {
-        snapshots.add(new Snapshot(dir, name.get(), sub));
-      } else {
-        ignored.add(new Ignored(sub.name(), why, Ignored.Kind.OTHER));
-      }
     }
     listing
         .directories()
@@ -133,11 +157,36 @@ public final class Scanner {
                 ignored.add(
                     new Ignored(d, "plain directory, not a subvolume", Ignored.Kind.OTHER)));
     listing.others().stream()
-        .filter(o -> !(target && FileReceiveJournal.isOwnFile(o)))
+        .filter(o -> !(target && journal.isOwnFile(o)))
         .forEach(o -> ignored.add(new Ignored(o, "not a directory", Ignored.Kind.OTHER)));
     snapshots.sort(Snapshot.ORDER);
     ignored.sort(Comparator.comparing(Ignored::name));
     return new SideScan(dir, Optional.empty(), snapshots, ignored);
+  }
+
+  /**
+   * Why a read-only, snapshot-named subvolume of the source directory is not the pair's snapshot,
+   * or empty when it is. It is, unless it is a snapshot of another subvolume that exists now: one
+   * taken of the original volume, one that was received (restored from a backup, with its history),
+   * one without parent and one whose volume is gone (replaced by a restore, say) all count. Only
+   * the last question asks btrfs, at most once per filesystem however many ask it.
+   */
+  private Optional<String> snapshotOfAnother(
+      Subvolume sub, Path dir, Optional<String> originalUuid, Path originalVolume)
+      throws BtrfsException {
+    Optional<String> parent = sub.parentUuid();
+    if (sub.receivedUuid().isPresent()
+        || parent.isEmpty()
+        || parent.equals(originalUuid)
+        || !btrfs.uuidExists(dir, parent.get())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "snapshot of another subvolume (uuid "
+            + parent.get()
+            + "), not of "
+            + originalVolume
+            + ": not this pair's snapshot, never sent or deleted");
   }
 
   /**
@@ -167,18 +216,19 @@ public final class Scanner {
         Ignored.Kind.LEFT_BY_INTERRUPTED_RUN);
   }
 
-  private static String sourceProblem(Subvolume sub) {
-    return sub.readOnly() ? null : "writable subvolume, not a snapshot";
+  private static Optional<String> sourceProblem(Subvolume sub) {
+    return sub.readOnly() ? Optional.empty() : Optional.of("writable subvolume, not a snapshot");
   }
 
-  private static String targetProblem(Subvolume sub) {
+  private static Optional<String> targetProblem(Subvolume sub) {
     if (!sub.readOnly()) {
-      return "writable subvolume that was changed after it was received: not trusted as a backup";
+      return Optional.of(
+          "writable subvolume that was changed after it was received: not trusted as a backup");
     }
     if (sub.receivedUuid().isEmpty()) {
-      return "read-only subvolume that was not received: not a backup";
+      return Optional.of("read-only subvolume that was not received: not a backup");
     }
-    return null;
+    return Optional.empty();
   }
 
   private static boolean isIncomplete(Subvolume sub) {
