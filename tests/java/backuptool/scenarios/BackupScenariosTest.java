@@ -127,6 +127,23 @@ class BackupScenariosTest {
   }
 
   @Test
+  void aSnapshotRestoredFromItsBackupContinuesTheChainIncrementally() {
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("home", "2026-11-20T10:00:00")
+            .backedUp("home", "2026-11-20T10:00:00")
+            .snapshot("home", "2026-11-21T10:00:00")
+            .backedUp("home", "2026-11-21T10:00:00")
+            .restoredFromBackup("2026-11-21T10:00:00");
+    Approvals.verify(
+        s.run("--snapshot", "--pair", "home")
+            + "\n"
+            + s.run("--backup", "--pair", "home", "-v")
+            + "\n"
+            + s.run("--backup", "--pair", "home"));
+  }
+
+  @Test
   void onlySnapshotsOfTheVolumeOrOfNothingThatStillExistsAreThePairs() {
     Path gone = Path.of("/old-root");
     Scenario s = Scenario.standard(tmp);
