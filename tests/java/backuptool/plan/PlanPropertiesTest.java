@@ -19,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +51,9 @@ class PlanPropertiesTest {
       Set<String> expected = entries(before);
       for (Step.Operation op : plan.pairs().get(0).operations()) {
         Step.Send send = (Step.Send) op;
+        assertTrue(
+            before.source().snapshots().stream().anyMatch(x -> x.path().equals(send.snapshot())),
+            "only the pair's snapshots are sent: " + send.snapshot());
         expected.add(BACKUPS.resolve(send.snapshot().getFileName()).toString());
       }
       assertTrue(run(btrfs, plan).ok());
@@ -103,14 +107,14 @@ class PlanPropertiesTest {
               deleted.contains(s.path().toString()), "never a snapshot waiting to be sent: " + s);
         }
       }
-      before
-          .target()
-          .ignored()
-          .forEach(
-              i ->
-                  assertFalse(
-                      deleted.contains(BACKUPS.resolve(i.name()).toString()),
-                      "never what is not a backup"));
+      for (var side : List.of(before.source(), before.target())) {
+        side.ignored()
+            .forEach(
+                i ->
+                    assertFalse(
+                        deleted.contains(side.dir().resolve(i.name()).toString()),
+                        "never what is not a snapshot or backup of the pair: " + i));
+      }
 
       Set<String> expected = entries(before);
       expected.removeAll(deleted);
@@ -144,10 +148,29 @@ class PlanPropertiesTest {
       names.add(
           random.nextInt(10) == 0 ? t.toLocalDate().toString() : SnapshotName.of(t, suffix).text());
     }
+    List<String> backedUp = new ArrayList<>();
     for (String name : names) {
       btrfs.snapshot(VOLUME, SNAPS.resolve(name));
       if (random.nextInt(3) == 0) {
         btrfs.send(SNAPS.resolve(name), Optional.empty(), BACKUPS);
+        backedUp.add(name);
+      }
+    }
+    if (!backedUp.isEmpty() && random.nextInt(4) == 0) {
+      // Restored: the snapshot is lost and received back from its backup.
+      String name = backedUp.get(random.nextInt(backedUp.size()));
+      btrfs.delete(List.of(SNAPS.resolve(name)));
+      btrfs.send(BACKUPS.resolve(name), Optional.empty(), SNAPS);
+    }
+    // Snapshots of other volumes: one that still exists (not the pair's), one that is gone.
+    for (Path other : List.of(Path.of("/data/other"), Path.of("/data/gone"))) {
+      String name =
+          SnapshotName.of(NOW.minusHours(random.nextInt(24 * 120)), Optional.of("x")).text();
+      if (random.nextInt(4) == 0 && !btrfs.exists(SNAPS.resolve(name))) {
+        btrfs.createSubvolume(other).snapshot(other, SNAPS.resolve(name));
+        if (other.endsWith("gone")) {
+          btrfs.delete(List.of(other));
+        }
       }
     }
     for (int i = random.nextInt(4); i > 0; i--) {

@@ -55,28 +55,47 @@ public final class Scanner {
     return new PairScan(pair, source(pair, source), target(pair, source));
   }
 
+  /** The source side: the directory's snapshots, less those that are not the pair's. */
   private SideScan source(Pair pair, PathInfo source) {
+    Path dir = source.path();
     Optional<String> problem = DirectoryProblems.of(source, false);
     if (problem.isPresent()) {
-      return SideScan.failed(source.path(), "snapshot directory " + problem.get());
+      return SideScan.failed(dir, "snapshot directory " + problem.get());
     }
-    Optional<String> originalUuid;
+    SideScan all = side(dir, false);
+    if (all.problem().isPresent()) {
+      return all;
+    }
+    List<Snapshot> ours = new ArrayList<>();
+    List<Ignored> ignored = new ArrayList<>(all.ignored());
     try {
-      originalUuid = originalUuid(pair.originalVolume());
+      Optional<String> originalUuid = originalUuid(pair.originalVolume());
+      for (Snapshot s : all.snapshots()) {
+        Optional<String> why = snapshotOfAnother(s.subvolume(), dir, originalUuid, pair);
+        if (why.isPresent()) {
+          ignored.add(new Ignored(s.name().text(), why.get(), Ignored.Kind.OTHER));
+        } else {
+          ours.add(s);
+        }
+      }
     } catch (BtrfsException e) {
       return SideScan.failed(
-          source.path(),
-          "original volume " + pair.originalVolume() + " cannot be inspected: " + e.getMessage());
+          dir, "snapshot directory " + dir + " cannot be scanned: " + e.getMessage());
     }
-    return side(source.path(), false, originalUuid, pair.originalVolume());
+    ignored.sort(Comparator.comparing(Ignored::name));
+    return new SideScan(dir, Optional.empty(), ours, ignored);
   }
 
   /** The target side; {@code source} is null when the source could not be inspected. */
   private SideScan target(Pair pair, PathInfo source) {
     PathInfo target;
-    Optional<String> problem;
     try {
       target = btrfs.inspect(pair.target());
+    } catch (BtrfsException e) {
+      return SideScan.failed(pair.target(), e.getMessage());
+    }
+    Optional<String> problem;
+    try {
       problem =
           btrfs
               .unmountedMountPoint(pair.target())
@@ -88,7 +107,7 @@ public final class Scanner {
                           + ", which /etc/fstab lists: the backup disk looks unmounted (mount it and run again)")
               .or(() -> DirectoryProblems.of(target, true));
     } catch (BtrfsException e) {
-      return SideScan.failed(pair.target(), e.getMessage());
+      problem = Optional.of(e.getMessage());
     }
     if (problem.isEmpty()
         && source != null
@@ -105,7 +124,7 @@ public final class Scanner {
     if (problem.isPresent()) {
       return SideScan.failed(pair.target(), "backup directory " + problem.get());
     }
-    return side(pair.target(), true, Optional.empty(), pair.originalVolume());
+    return side(pair.target(), true);
   }
 
   /** The original volume's uuid, or empty when it is not a subvolume (missing, say). */
@@ -115,8 +134,7 @@ public final class Scanner {
         : Optional.empty();
   }
 
-  private SideScan side(
-      Path dir, boolean target, Optional<String> originalUuid, Path originalVolume) {
+  private SideScan side(Path dir, boolean target) {
     String what = target ? "backup directory " : "snapshot directory ";
     Listing listing;
     Set<String> unfinished;
@@ -134,9 +152,6 @@ public final class Scanner {
         Optional<String> why = target ? targetProblem(sub) : sourceProblem(sub);
         if (why.isEmpty() && name.isEmpty()) {
           why = Optional.of("read-only subvolume whose name is not a snapshot name");
-        }
-        if (why.isEmpty() && !target) {
-          why = snapshotOfAnother(sub, dir, originalUuid, originalVolume);
         }
         if (why.isEmpty()) {
           snapshots.add(new Snapshot(dir, name.get(), sub));
@@ -172,8 +187,7 @@ public final class Scanner {
    * the last question asks btrfs, at most once per filesystem however many ask it.
    */
   private Optional<String> snapshotOfAnother(
-      Subvolume sub, Path dir, Optional<String> originalUuid, Path originalVolume)
-      throws BtrfsException {
+      Subvolume sub, Path dir, Optional<String> originalUuid, Pair pair) throws BtrfsException {
     Optional<String> parent = sub.parentUuid();
     if (sub.receivedUuid().isPresent()
         || parent.isEmpty()
@@ -185,7 +199,7 @@ public final class Scanner {
         "snapshot of another subvolume (uuid "
             + parent.get()
             + "), not of "
-            + originalVolume
+            + pair.originalVolume()
             + ": not this pair's snapshot, never sent or deleted");
   }
 
