@@ -161,6 +161,32 @@ class BackupScenariosTest {
   }
 
   @Test
+  void afterARollbackTheSnapshotsOfTheOldVolumeStillCount() {
+    // Rolled back: /home-rolled-back, a writable snapshot of 2026-11-20T10:00:00, is the pair's
+    // volume now; the old /home is kept, and its snapshots are this pair's history.
+    Path rolledBack = Path.of("/home-rolled-back");
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("home", "2026-11-20T10:00:00")
+            .backedUp("home", "2026-11-20T10:00:00")
+            .snapshot("home", "2026-11-21T10:00:00")
+            .backedUp("home", "2026-11-21T10:00:00");
+    s.btrfs.addWritableSnapshotOf(Scenario.HOME_SNAPS.resolve("2026-11-20T10:00:00"), rolledBack);
+    s.config(
+        Scenario.pairToml(
+            "home",
+            rolledBack.toString(),
+            Scenario.HOME_SNAPS,
+            Scenario.HOME_BACKUPS,
+            10,
+            30,
+            20,
+            90));
+    Approvals.verify(
+        s.run("--snapshot", "--pair", "home") + "\n" + s.run("--backup", "--pair", "home", "-v"));
+  }
+
+  @Test
   void aFailedSendStopsThatPairAndOthersGoOn() {
     Scenario s =
         Scenario.standard(tmp)

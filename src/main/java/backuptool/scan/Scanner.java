@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -69,9 +70,9 @@ public final class Scanner {
     List<Snapshot> ours = new ArrayList<>();
     List<Ignored> ignored = new ArrayList<>(all.ignored());
     try {
-      Optional<String> originalUuid = originalUuid(pair.originalVolume());
+      Set<String> volumes = volumeUuids(original(pair.originalVolume()), all.snapshots());
       for (Snapshot s : all.snapshots()) {
-        Optional<String> why = snapshotOfAnother(s.subvolume(), dir, originalUuid, pair);
+        Optional<String> why = snapshotOfAnother(s.subvolume(), dir, volumes, pair);
         if (why.isPresent()) {
           ignored.add(new Ignored(s.name().text(), why.get(), Ignored.Kind.OTHER));
         } else {
@@ -128,10 +129,27 @@ public final class Scanner {
   }
 
   /** The original volume's uuid, or empty when it is not a subvolume (missing, say). */
-  private Optional<String> originalUuid(Path volume) throws BtrfsException {
+  private Optional<Subvolume> original(Path volume) throws BtrfsException {
     return btrfs.inspect(volume).kind() == PathInfo.Kind.SUBVOLUME
-        ? Optional.of(btrfs.show(volume).uuid())
+        ? Optional.of(btrfs.show(volume))
         : Optional.empty();
+  }
+
+  /**
+   * The uuids of the volume that the pair's snapshots are taken of: the original volume's, and,
+   * when the original volume is a writable snapshot of one of the snapshots (a rollback), the uuid
+   * of the volume that snapshot was taken of, which may still exist under another name.
+   */
+  private static Set<String> volumeUuids(Optional<Subvolume> original, List<Snapshot> snapshots) {
+    Set<String> uuids = new HashSet<>();
+    original.ifPresent(
+        o -> {
+          uuids.add(o.uuid());
+          snapshots.stream()
+              .filter(s -> o.parentUuid().equals(Optional.of(s.subvolume().uuid())))
+              .forEach(s -> s.subvolume().parentUuid().ifPresent(uuids::add));
+        });
+    return uuids;
   }
 
   private SideScan side(Path dir, boolean target) {
@@ -182,16 +200,17 @@ public final class Scanner {
   /**
    * Why a read-only, snapshot-named subvolume of the source directory is not the pair's snapshot,
    * or empty when it is. It is, unless it is a snapshot of another subvolume that exists now: one
-   * taken of the original volume, one that was received (restored from a backup, with its history),
-   * one without parent and one whose volume is gone (replaced by a restore, say) all count. Only
-   * the last question asks btrfs, at most once per filesystem however many ask it.
+   * taken of the original volume (or of the volume it was rolled back from), one that was received
+   * (restored from a backup, with its history), one without parent and one whose volume is gone
+   * (replaced by a restore, say) all count. Only the last question asks btrfs, at most once per
+   * filesystem however many ask it.
    */
   private Optional<String> snapshotOfAnother(
-      Subvolume sub, Path dir, Optional<String> originalUuid, Pair pair) throws BtrfsException {
+      Subvolume sub, Path dir, Set<String> volumes, Pair pair) throws BtrfsException {
     Optional<String> parent = sub.parentUuid();
     if (sub.receivedUuid().isPresent()
         || parent.isEmpty()
-        || parent.equals(originalUuid)
+        || volumes.contains(parent.get())
         || !btrfs.uuidExists(dir, parent.get())) {
       return Optional.empty();
     }
