@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import backuptool.btrfs.PathInfo.Kind;
+import backuptool.model.Subvolume;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,9 @@ abstract class BtrfsContract {
 
   /** Makes {@code dir} unreadable by its mode (for anyone but root). */
   abstract void makeUnreadable(Path dir) throws Exception;
+
+  /** What {@code btrfs subvolume snapshot VOLUME PATH} (writable, without -r) does. */
+  abstract void writableSnapshot(Path volume, Path path) throws Exception;
 
   /** What {@code btrfs property set -f PATH ro false} does. */
   abstract void makeWritable(Path subvolume) throws Exception;
@@ -205,6 +209,49 @@ abstract class BtrfsContract {
     assertEquals(Kind.MISSING, btrfs().inspect(plain.resolve("s2")).kind());
     // Inside a read-only snapshot.
     assertRefused(() -> btrfs().snapshot(vol, snaps.resolve("s1").resolve("s2")));
+  }
+
+  @Test
+  void aWritableSnapshotOfAReceivedSubvolumeHasNoReceivedUuid() throws Exception {
+    btrfs().snapshot(vol, snaps.resolve("s1"));
+    btrfs().send(snaps.resolve("s1"), Optional.empty(), backups);
+    writableSnapshot(backups.resolve("s1"), tgt.resolve("live"));
+
+    Subvolume live = btrfs().show(tgt.resolve("live"));
+    assertFalse(live.readOnly());
+    assertEquals(Optional.empty(), live.receivedUuid(), "so its snapshots are new data");
+    assertEquals(Optional.of(btrfs().show(backups.resolve("s1")).uuid()), live.parentUuid());
+  }
+
+  // ---------------------------------------------------------------- show and uuidExists
+
+  @Test
+  void showTellsWhatTheListingTells() throws Exception {
+    btrfs().snapshot(vol, snaps.resolve("s1"));
+
+    Subvolume listedVolume = only(btrfs().list(src).subvolumes());
+    assertEquals(listedVolume, btrfs().show(vol));
+    assertEquals(only(btrfs().list(snaps).subvolumes()), btrfs().show(snaps.resolve("s1")));
+    assertMessage("not a subvolume", () -> btrfs().show(snaps));
+    assertMessage("does not exist", () -> btrfs().show(snaps.resolve("none")));
+  }
+
+  @Test
+  void uuidExistsKnowsEverySubvolumeOfTheFilesystemAndNoOther() throws Exception {
+    btrfs().snapshot(vol, snaps.resolve("s1"));
+    String volume = btrfs().show(vol).uuid();
+    String s1 = btrfs().show(snaps.resolve("s1")).uuid();
+    String topLevel = btrfs().show(sourceFs()).uuid();
+
+    assertTrue(btrfs().uuidExists(snaps, volume), "writable ones too");
+    assertTrue(btrfs().uuidExists(snaps, s1));
+    assertTrue(btrfs().uuidExists(snaps, topLevel), "the top level too");
+    assertFalse(btrfs().uuidExists(backups, volume), "only on that filesystem");
+    assertFalse(btrfs().uuidExists(snaps, "6a4c3f0e-0000-4000-8000-000000000000"));
+    assertMessage("not btrfs", () -> btrfs().uuidExists(plain, volume));
+
+    btrfs().delete(List.of(snaps.resolve("s1")));
+    assertFalse(btrfs().uuidExists(snaps, s1), "a deleted subvolume is gone at once");
   }
 
   // ---------------------------------------------------------------- send

@@ -1,5 +1,6 @@
 package backuptool.btrfs;
 
+import backuptool.model.Subvolume;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -179,6 +180,23 @@ public final class FakeBtrfs implements Btrfs {
     return this;
   }
 
+  /**
+   * What {@code btrfs subvolume snapshot VOLUME PATH} (without {@code -r}) does: a writable
+   * snapshot, whose parent uuid is the volume's and which has no received uuid even when the volume
+   * was received. Not recorded as a mutation.
+   */
+  public FakeBtrfs addWritableSnapshotOf(Path volume, Path path) {
+    Path p = setupParent(key(path));
+    if (!(nodes.get(resolve(volume, true)) instanceof Sub source)) {
+      throw new IllegalStateException(volume + " is not a subvolume");
+    }
+    if (fsOf(p) != fsOf(resolve(volume, true))) {
+      throw new IllegalStateException(path + " is not on the filesystem of " + volume);
+    }
+    nodes.put(p, newSubvolume(fsOf(p), Optional.of(source.uuid())));
+    return this;
+  }
+
   /** {@link #list} of {@code dir} fails from now on, as for a directory mode 000 to a non-root. */
   public FakeBtrfs makeUnreadable(Path dir) {
     Path p = key(dir);
@@ -306,6 +324,25 @@ public final class FakeBtrfs implements Btrfs {
       }
     }
     return new Listing(dir, subvolumes, directories, others);
+  }
+
+  @Override
+  public Subvolume show(Path subvolume) throws BtrfsException {
+    Path p = resolve(subvolume, true);
+    Sub s = subvolume(p, subvolume.toString());
+    return toSubvolume(p.getFileName() == null ? "/" : p.getFileName().toString(), s);
+  }
+
+  @Override
+  public boolean uuidExists(Path path, String uuid) throws BtrfsException {
+    Path p = resolve(path, true);
+    Fs fs = fsOf(p);
+    if (!fs.type.equals("btrfs")) {
+      throw new BtrfsException(path + " is on a " + fs.type + " filesystem, not btrfs");
+    }
+    return nodes.entrySet().stream()
+        .anyMatch(
+            e -> e.getValue() instanceof Sub s && s.uuid().equals(uuid) && fsOf(e.getKey()) == fs);
   }
 
   @Override

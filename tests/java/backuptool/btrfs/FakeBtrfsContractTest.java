@@ -53,6 +53,11 @@ class FakeBtrfsContractTest extends BtrfsContract {
   }
 
   @Override
+  void writableSnapshot(Path volume, Path path) {
+    fake.addWritableSnapshotOf(volume, path);
+  }
+
+  @Override
   void makeWritable(Path subvolume) {
     fake.makeWritable(subvolume);
   }

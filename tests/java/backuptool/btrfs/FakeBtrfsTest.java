@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import backuptool.model.Subvolume;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

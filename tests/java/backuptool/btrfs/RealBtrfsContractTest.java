@@ -90,6 +90,11 @@ class RealBtrfsContractTest extends BtrfsContract {
   }
 
   @Override
+  void writableSnapshot(Path volume, Path path) throws IOException {
+    Commands.run("btrfs", "subvolume", "snapshot", volume.toString(), path.toString());
+  }
+
+  @Override
   void makeWritable(Path subvolume) throws IOException {
     Commands.run("btrfs", "property", "set", "-f", subvolume.toString(), "ro", "false");
   }

@@ -45,4 +45,13 @@ class SubvolumeShowParserTest {
   void missingLinesAreAnError() {
     assertThrows(BtrfsException.class, () -> SubvolumeShowParser.parse("ERROR: not a subvolume\n"));
   }
+
+  @Test
+  void aMissingLineIsNamedInWords() {
+    BtrfsException e =
+        assertThrows(
+            BtrfsException.class,
+            () -> SubvolumeShowParser.parse(SHOW.replace("\tParent UUID: \t\t-\n", "")));
+    assertEquals("btrfs subvolume show printed no \"Parent UUID\" line", e.getMessage());
+  }
 }

@@ -37,7 +37,7 @@ class FileReceiveJournalTest {
     journal.started(dir, "2026-11-20T10:00:00");
     assertEquals(Set.of("2026-11-20T10:00:00"), journal.unfinished(dir));
     assertFalse(Files.exists(dir.resolve(FileReceiveJournal.FILE_NAME + ".new")));
-    assertTrue(FileReceiveJournal.isOwnFile(FileReceiveJournal.FILE_NAME + ".new"));
-    assertFalse(FileReceiveJournal.isOwnFile("2026-11-20T10:00:00"));
+    assertTrue(journal.isOwnFile(FileReceiveJournal.FILE_NAME + ".new"));
+    assertFalse(journal.isOwnFile("2026-11-20T10:00:00"));
   }
 }

@@ -20,6 +20,12 @@ public final class MemoryReceiveJournal implements ReceiveJournal {
     unfinished.computeIfAbsent(targetDir, d -> new TreeSet<>()).add(name);
   }
 
+  /** It keeps nothing in the directories it speaks for. */
+  @Override
+  public boolean isOwnFile(String name) {
+    return false;
+  }
+
   @Override
   public void finished(Path targetDir, String name) {
     unfinished.getOrDefault(targetDir, new TreeSet<>()).remove(name);

@@ -57,6 +57,9 @@ class PlanPropertiesTest {
       Set<String> expected = entries(before);
       for (Step.Operation op : plan.pairs().get(0).operations()) {
         Step.Send send = (Step.Send) op;
+        assertTrue(
+            before.source().snapshots().stream().anyMatch(x -> x.path().equals(send.snapshot())),
+            "only the pair's snapshots are sent: " + send.snapshot());
         expected.add(BACKUPS.resolve(send.snapshot().getFileName()).toString());
       }
       assertTrue(run(btrfs, plan).ok());
@@ -133,14 +136,14 @@ class PlanPropertiesTest {
           keptWaiting.add(s); // against the source's retention, for the backup's sake
         }
       }
-      before
-          .target()
-          .ignored()
-          .forEach(
-              i ->
-                  assertFalse(
-                      deleted.contains(BACKUPS.resolve(i.name()).toString()),
-                      "never what is not a backup"));
+      for (var side : List.of(before.source(), before.target())) {
+        side.ignored()
+            .forEach(
+                i ->
+                    assertFalse(
+                        deleted.contains(side.dir().resolve(i.name()).toString()),
+                        "never what is not a snapshot or backup of the pair: " + i));
+      }
 
       Set<String> expected = entries(before);
       expected.removeAll(deleted);
@@ -194,10 +197,29 @@ class PlanPropertiesTest {
       names.add(
           random.nextInt(10) == 0 ? t.toLocalDate().toString() : SnapshotName.of(t, suffix).text());
     }
+    List<String> backedUp = new ArrayList<>();
     for (String name : names) {
       btrfs.snapshot(VOLUME, SNAPS.resolve(name));
       if (random.nextInt(3) == 0) {
         btrfs.send(SNAPS.resolve(name), Optional.empty(), BACKUPS);
+        backedUp.add(name);
+      }
+    }
+    if (!backedUp.isEmpty() && random.nextInt(4) == 0) {
+      // Restored: the snapshot is lost and received back from its backup.
+      String name = backedUp.get(random.nextInt(backedUp.size()));
+      btrfs.delete(List.of(SNAPS.resolve(name)));
+      btrfs.send(BACKUPS.resolve(name), Optional.empty(), SNAPS);
+    }
+    // Snapshots of other volumes: one that still exists (not the pair's), one that is gone.
+    for (Path other : List.of(Path.of("/data/other"), Path.of("/data/gone"))) {
+      String name =
+          SnapshotName.of(NOW.minusHours(random.nextInt(24 * 120)), Optional.of("x")).text();
+      if (random.nextInt(4) == 0 && !btrfs.exists(SNAPS.resolve(name))) {
+        btrfs.createSubvolume(other).snapshot(other, SNAPS.resolve(name));
+        if (other.endsWith("gone")) {
+          btrfs.delete(List.of(other));
+        }
       }
     }
     for (int i = random.nextInt(4); i > 0; i--) {

@@ -8,12 +8,12 @@ import backuptool.TestConfigs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.Listing;
 import backuptool.btrfs.RealBtrfs;
-import backuptool.btrfs.Subvolume;
 import backuptool.cli.Cli;
 import backuptool.cli.Environment;
 import backuptool.cli.Interruption;
 import backuptool.cli.Privileges;
 import backuptool.journal.FileReceiveJournal;
+import backuptool.model.Subvolume;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -134,7 +134,9 @@ class EndToEndTest {
       }
       assertTrue(backup.readOnly(), backup.name());
       assertEquals(
-          snap.uuid(), backup.receivedUuid().orElseThrow(), "received uuid of " + backup.name());
+          snap.identity(),
+          backup.receivedUuid().orElseThrow(),
+          "received uuid of " + backup.name());
       assertEquals(
           TreeManifest.of(pair.snaps().resolve(snap.name())),
           TreeManifest.of(pair.backups().resolve(backup.name())),
@@ -223,6 +225,80 @@ class EndToEndTest {
       assertEquals(0, receive.waitFor());
       assertEquals(
           TreeManifest.of(newer), TreeManifest.of(fresh.root().resolve("2026-11-01T09:00:00")));
+    }
+  }
+
+  /** docs/restore.md, step by step: the first backup after the restore is incremental. */
+  @Test
+  void restoreOntoANewDiskAsDocumentedThenBackUpIncrementally() throws Exception {
+    TestPair lost = newPair(9);
+    String before = lost.toml(10, 30, 20, 90);
+    ok(before, "--snapshot", "--pair", lost.name());
+    ok(before, "--backup", "--pair", lost.name());
+    TestData.change(lost.volume(), 10);
+    clock.advance(Duration.ofHours(1));
+    ok(before, "--snapshot", "--pair", lost.name());
+    ok(before, "--backup", "--pair", lost.name());
+    String name = "2026-11-01T09:00:00";
+    Path backup = lost.backups().resolve(name);
+
+    try (LoopBtrfs disk = LoopBtrfs.create("e2e-new-disk", 512)) {
+      // 1. A new filesystem with a directory for the snapshots.
+      Path snaps = Files.createDirectories(disk.root().resolve("snapshots").resolve("home"));
+      // 2. The backup received into the snapshot directory, under its own name.
+      Process send =
+          new ProcessBuilder("btrfs", "send", "-q", backup.toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      Process receive =
+          new ProcessBuilder("btrfs", "receive", "-q", snaps.toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      send.getInputStream().transferTo(receive.getOutputStream());
+      receive.getOutputStream().close();
+      assertEquals(0, send.waitFor());
+      assertEquals(0, receive.waitFor());
+      Path restored = snaps.resolve(name);
+      // 3. A writable snapshot of it is the live volume.
+      Path live = disk.root().resolve("home");
+      Commands.run("btrfs", "subvolume", "snapshot", restored.toString(), live.toString());
+      // 4. Mounted where the volume belongs, and named in the configuration.
+      try (LoopBtrfs home = disk.mountSubvolume(live, "home")) {
+        TestPair pair = new TestPair(lost.name(), home.root(), snaps, lost.backups());
+        String config = pair.toml(10, 30, 20, 90);
+
+        // 5. The restored snapshot is matched with its backup: nothing to send.
+        Run check = ok(config, "--backup", "--pair", pair.name(), "--dry-run", "-v");
+        assertTrue(check.out().contains("ok      " + name + ": already backed up as " + backup));
+        assertTrue(check.out().contains("No operations."), check.out());
+        assertBackupsEqualSnapshots(pair);
+
+        TestData.change(home.root(), 11);
+        clock.advance(Duration.ofHours(1));
+        ok(config, "--snapshot", "--pair", pair.name());
+        String next = "2026-11-01T10:00:00";
+        Run backedUp = ok(config, "--backup", "--pair", pair.name());
+        assertTrue(
+            backedUp
+                .out()
+                .contains(
+                    "send    "
+                        + next
+                        + ": incremental from "
+                        + name
+                        + ", whose backup is on the target"),
+            backedUp.out());
+        assertBackupsEqualSnapshots(pair);
+
+        // Received against the old backup, from a small stream.
+        Map<String, Subvolume> backups = list(pair.backups());
+        assertEquals(backups.get(name).uuid(), backups.get(next).parentUuid().orElseThrow());
+        long full = sendSize(snaps.resolve(next), null);
+        long incremental = sendSize(snaps.resolve(next), restored);
+        assertTrue(full > TestData.LARGE_FILE_BYTES, "full send " + full);
+        assertTrue(incremental * 20 < full, "incremental " + incremental + " vs full " + full);
+        assertTrue(ok(config, "--backup", "--pair", pair.name()).out().contains("No operations."));
+      }
     }
   }
 

@@ -3,10 +3,10 @@ package backuptool.retention;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import backuptool.btrfs.Subvolume;
 import backuptool.model.Retention;
 import backuptool.model.Snapshot;
 import backuptool.model.SnapshotName;
+import backuptool.model.Subvolume;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -64,6 +64,35 @@ class RetentionRulesTest {
             .reason());
   }
 
+  @Test
+  void agesShowTwoUnitsSoThatTheReasonIsVisiblyTrue() {
+    List<Snapshot> snaps =
+        List.of(
+            snap("2026-10-23T07:00:00"),
+            snap("2026-10-23T12:00:00"),
+            snap("2026-10-23T13:00:00"),
+            snap("2026-11-21T11:59:59"),
+            snap("2026-11-22T11:00:00"));
+    List<Verdict> v = RetentionRules.decide(snaps, new Retention(30, 1), NOW);
+    assertEquals("30 days 5 hours old, beyond 30 days and not among newest 1", v.get(0).reason());
+    assertEquals(
+        "30 days old, not younger than 30 days and not among newest 1",
+        v.get(1).reason(),
+        "exactly at the limit");
+    assertEquals("29 days 23 hours old, within 30 days", v.get(2).reason());
+    assertEquals(
+        "1 day 1 second old, within 30 days", v.get(3).reason(), "the two largest non-zero");
+    assertEquals(
+        "30 days old, not younger than 30 days and not among newest 1",
+        RetentionRules.decide(
+                List.of(snap("2026-10-23T12:00:00"), snap("2026-11-22T11:00:00")),
+                new Retention(30, 1),
+                NOW.plusNanos(500_000_000))
+            .get(0)
+            .reason(),
+        "beyond by less than a second");
+  }
+
   static List<Snapshot> randomSnapshots(Random random, int n) {
     List<Snapshot> snaps = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -75,7 +104,7 @@ class RetentionRulesTest {
               SnapshotName.of(t, Optional.of("n" + i)),
               new Subvolume("x", "u" + i, Optional.empty(), Optional.empty(), true, i)));
     }
-    snaps.sort(Snapshot.BY_NAME);
+    snaps.sort(Snapshot.ORDER);
     return snaps;
   }
 

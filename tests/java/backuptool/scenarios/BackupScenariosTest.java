@@ -152,6 +152,66 @@ class BackupScenariosTest {
   }
 
   @Test
+  void aSnapshotRestoredFromItsBackupContinuesTheChainIncrementally() {
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("home", "2026-11-20T10:00:00")
+            .backedUp("home", "2026-11-20T10:00:00")
+            .snapshot("home", "2026-11-21T10:00:00")
+            .backedUp("home", "2026-11-21T10:00:00")
+            .restoredFromBackup("2026-11-21T10:00:00");
+    Approvals.verify(
+        s.run("--snapshot", "--pair", "home")
+            + "\n"
+            + s.run("--backup", "--pair", "home", "-v")
+            + "\n"
+            + s.run("--backup", "--pair", "home"));
+  }
+
+  @Test
+  void onlySnapshotsOfTheVolumeOrOfNothingThatStillExistsAreThePairs() {
+    Path gone = Path.of("/old-root");
+    Scenario s = Scenario.standard(tmp);
+    s.btrfs
+        .createSubvolume(gone)
+        .addReadOnlySnapshotOf(gone, Scenario.ROOT_SNAPS.resolve("2026-11-19T10:00:00"))
+        .addReadOnlySnapshotOf(
+            Path.of("/home"), Scenario.ROOT_SNAPS.resolve("2026-11-21T10:00:00-home"));
+    s.deleted(gone).snapshot("root", "2026-11-20T10:00:00");
+    s.config(Scenario.config(1, 0, 2, 0));
+    Approvals.verify(
+        s.run("--backup", "--pair", "root", "-v")
+            + "\n"
+            + s.run("--purge", "--pair", "root", "-v", "--dry-run"));
+  }
+
+  @Test
+  void afterARollbackTheSnapshotsOfTheOldVolumeStillCount() {
+    // Rolled back: /home-rolled-back, a writable snapshot of 2026-11-20T10:00:00, is the pair's
+    // volume now; the old /home is kept, and its snapshots are this pair's history.
+    Path rolledBack = Path.of("/home-rolled-back");
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("home", "2026-11-20T10:00:00")
+            .backedUp("home", "2026-11-20T10:00:00")
+            .snapshot("home", "2026-11-21T10:00:00")
+            .backedUp("home", "2026-11-21T10:00:00");
+    s.btrfs.addWritableSnapshotOf(Scenario.HOME_SNAPS.resolve("2026-11-20T10:00:00"), rolledBack);
+    s.config(
+        Scenario.pairToml(
+            "home",
+            rolledBack.toString(),
+            Scenario.HOME_SNAPS,
+            Scenario.HOME_BACKUPS,
+            10,
+            30,
+            20,
+            90));
+    Approvals.verify(
+        s.run("--snapshot", "--pair", "home") + "\n" + s.run("--backup", "--pair", "home", "-v"));
+  }
+
+  @Test
   void aFailedSendStopsThatPairAndOthersGoOn() {
     Scenario s =
         Scenario.standard(tmp)

@@ -57,6 +57,34 @@ class PurgeScenariosTest {
   }
 
   @Test
+  void agesShowDaysAndHoursSoThatEachReasonIsVisiblyTrue() {
+    Scenario s = Scenario.standard(tmp);
+    for (String name :
+        new String[] {
+          "2026-10-23T07:00:00", "2026-10-23T12:00:00", "2026-10-23T13:00:00", "2026-11-22T11:00:00"
+        }) {
+      s.snapshot("root", name).backedUp("root", name);
+    }
+    s.config(Scenario.config(1, 30, 1, 30));
+    Approvals.verify(s.run("--purge", "--pair", "root", "--dry-run"));
+  }
+
+  @Test
+  void aSnapshotMadeLaterWithAnOlderNameAgesByItsNameOnBothSides() {
+    // Made by hand after the others, so btrfs created it last; its name says it is the oldest.
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("root", "2026-11-20T10:00:00")
+            .backedUp("root", "2026-11-20T10:00:00")
+            .snapshot("root", "2026-11-21T10:00:00")
+            .backedUp("root", "2026-11-21T10:00:00")
+            .snapshot("root", "2026-10-01")
+            .backedUp("root", "2026-10-01");
+    s.config(Scenario.config(2, 7, 2, 7));
+    Approvals.verify(s.run("--purge", "--pair", "root", "--dry-run"));
+  }
+
+  @Test
   void neverTheNewestTheCommonParentOrASnapshotNotYetSent() {
     Scenario s = Scenario.standard(tmp);
     s.snapshot("root", "2026-08-01T10:00:00").backedUp("root", "2026-08-01T10:00:00");

@@ -120,6 +120,38 @@ final class Scenario {
     return this;
   }
 
+  /** Subvolume {@code path} is deleted, as by hand before the run. */
+  Scenario deleted(Path path) {
+    try {
+      btrfs.delete(List.of(path));
+      mutationsSeen = btrfs.mutations().size();
+    } catch (BtrfsException e) {
+      throw new IllegalStateException(e);
+    }
+    return this;
+  }
+
+  /**
+   * The disaster recovery of docs/restore.md for pair home: its disk is lost (the volume and every
+   * snapshot), backup {@code name} is received back into the snapshot directory ({@code btrfs send
+   * BACKUP | btrfs receive SNAPSHOTS}), and a writable snapshot of it becomes the volume again.
+   */
+  Scenario restoredFromBackup(String name) {
+    Path volume = Path.of("/home");
+    try {
+      for (var lost : btrfs.list(HOME_SNAPS).subvolumes()) {
+        btrfs.delete(List.of(HOME_SNAPS.resolve(lost.name())));
+      }
+      btrfs.delete(List.of(volume));
+      btrfs.send(HOME_BACKUPS.resolve(name), Optional.empty(), HOME_SNAPS);
+      btrfs.addWritableSnapshotOf(HOME_SNAPS.resolve(name), volume);
+      mutationsSeen = btrfs.mutations().size();
+    } catch (BtrfsException e) {
+      throw new IllegalStateException(e);
+    }
+    return this;
+  }
+
   static Path snaps(String pair) {
     return pair.equals("root") ? ROOT_SNAPS : HOME_SNAPS;
   }

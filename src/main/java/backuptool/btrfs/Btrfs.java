@@ -1,5 +1,6 @@
 package backuptool.btrfs;
 
+import backuptool.model.Subvolume;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,20 @@ public interface Btrfs {
    * per subvolume. Fails if {@code dir} is missing, unreadable or not on btrfs.
    */
   Listing list(Path dir) throws BtrfsException;
+
+  /**
+   * What btrfs knows of subvolume {@code subvolume}: its uuids, read-only flag and creation
+   * generation; {@code name} is its file name. One {@code btrfs subvolume show}. Fails if it is
+   * missing or not a subvolume.
+   */
+  Subvolume show(Path subvolume) throws BtrfsException;
+
+  /**
+   * True if a subvolume with uuid {@code uuid} exists now on the btrfs filesystem that holds {@code
+   * path}, wherever it is and whether read-only or writable. Costs at most one btrfs process per
+   * filesystem until this instance changes something, however many uuids are asked.
+   */
+  boolean uuidExists(Path path, String uuid) throws BtrfsException;
 
   /**
    * The mount point that /etc/fstab lists at or above {@code path} (other than /) when nothing is

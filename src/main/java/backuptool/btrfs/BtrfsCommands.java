@@ -54,6 +54,20 @@ public final class BtrfsCommands {
         "btrfs", "subvolume", "list", "-r", "-a", "-c", "-u", "-q", "-R", mountPoint.toString());
   }
 
+  /** Shows the top-level subvolume of the filesystem mounted at {@code mountPoint}. */
+  public static List<String> showTopLevel(Path mountPoint) {
+    return List.of("btrfs", "subvolume", "show", "-r", "5", mountPoint.toString());
+  }
+
+  /**
+   * Lists every subvolume of the filesystem mounted at {@code mountPoint}, writable ones too, for
+   * the rare question whether a uuid still exists; paths as in {@link #listReadOnly}.
+   */
+  public static List<String> listAll(Path mountPoint) {
+    return List.of(
+        "btrfs", "subvolume", "list", "-a", "-c", "-u", "-q", "-R", mountPoint.toString());
+  }
+
   /** Renders an argument list for people: words with shell metacharacters are single-quoted. */
   public static String display(List<String> argv) {
     StringBuilder sb = new StringBuilder();

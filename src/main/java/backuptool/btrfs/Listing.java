@@ -1,5 +1,6 @@
 package backuptool.btrfs;
 
+import backuptool.model.Subvolume;
 import java.nio.file.Path;
 import java.util.List;
 

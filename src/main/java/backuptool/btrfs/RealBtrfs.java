@@ -4,6 +4,7 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
 import backuptool.btrfs.Mounts.Mount;
 import backuptool.btrfs.SubvolumeListParser.Listed;
+import backuptool.model.Subvolume;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
@@ -40,6 +41,9 @@ public final class RealBtrfs implements Btrfs {
    * {@code btrfs subvolume list} per filesystem per scan. Every mutating call clears it.
    */
   private final Map<String, Map<String, Listed>> subvolumesByFilesystem = new HashMap<>();
+
+  /** Each filesystem's subvolume uuids, asked only when needed; cleared like the listing. */
+  private final Map<String, Set<String>> uuidsByFilesystem = new HashMap<>();
 
   @Override
   public PathInfo inspect(Path path) throws BtrfsException {
@@ -117,6 +121,40 @@ public final class RealBtrfs implements Btrfs {
   private volatile boolean aborted;
 
   @Override
+  public Subvolume show(Path subvolume) throws BtrfsException {
+    Path name = subvolume.getFileName();
+    return toSubvolume(name == null ? "/" : name.toString(), describe(subvolume));
+  }
+
+  @Override
+  public boolean uuidExists(Path path, String uuid) throws BtrfsException {
+    Mount mount = Mounts.read().containing(realPath(path));
+    if (!mount.isBtrfs()) {
+      throw new BtrfsException(path + " is on a " + mount.fsType() + " filesystem, not btrfs");
+    }
+    Set<String> uuids = uuidsByFilesystem.get(mount.source());
+    if (uuids == null) {
+      uuids = new HashSet<>();
+      // The list leaves out the top level, and snapshots can be taken of it too.
+      uuids.add(
+          SubvolumeShowParser.parse(Processes.run(BtrfsCommands.showTopLevel(mount.point())))
+              .uuid());
+      for (Listed l :
+          SubvolumeListParser.parse(Processes.run(BtrfsCommands.listAll(mount.point()))).values()) {
+        uuids.add(l.uuid());
+      }
+      uuidsByFilesystem.put(mount.source(), uuids);
+    }
+    return uuids.contains(uuid);
+  }
+
+  /** What this instance listed may have changed. */
+  private void forgetListings() {
+    subvolumesByFilesystem.clear();
+    uuidsByFilesystem.clear();
+  }
+
+  @Override
   public Optional<Path> unmountedMountPoint(Path path) throws BtrfsException {
     Optional<Path> listed = Fstab.read(FSTAB).mountPointAbove(path.toAbsolutePath().normalize());
     if (listed.isEmpty() || Mounts.read().isMountPoint(listed.get())) {
@@ -153,7 +191,7 @@ public final class RealBtrfs implements Btrfs {
     try {
       Processes.run(BtrfsCommands.snapshot(volume, destination));
     } finally {
-      subvolumesByFilesystem.clear();
+      forgetListings();
     }
   }
 
@@ -170,12 +208,12 @@ public final class RealBtrfs implements Btrfs {
       // A received snapshot is sent under the uuid it was received as.
       String expected = sent.receivedUuid().orElse(sent.uuid());
       Processes.pipe(BtrfsCommands.send(snapshot, parent), BtrfsCommands.receive(targetDir));
-      subvolumesByFilesystem.clear();
+      forgetListings();
       verifyReceived(received, expected);
     } catch (BtrfsException e) {
       throw new BtrfsException(what + e.getMessage() + removePartial(received), e);
     } finally {
-      subvolumesByFilesystem.clear();
+      forgetListings();
     }
   }
 
@@ -203,7 +241,7 @@ public final class RealBtrfs implements Btrfs {
     try {
       Processes.run(BtrfsCommands.delete(subvolumes));
     } finally {
-      subvolumesByFilesystem.clear();
+      forgetListings();
     }
   }
 
@@ -238,7 +276,7 @@ public final class RealBtrfs implements Btrfs {
     } catch (BtrfsException e) {
       return "; could not remove the partial " + received + ": " + e.getMessage();
     } finally {
-      subvolumesByFilesystem.clear();
+      forgetListings();
     }
   }
 
@@ -271,8 +309,10 @@ public final class RealBtrfs implements Btrfs {
     if (l != null) {
       return new Subvolume(name, l.uuid(), l.parentUuid(), l.receivedUuid(), true, l.generation());
     }
-    SubvolumeShowParser.Shown shown =
-        SubvolumeShowParser.parse(Processes.run(BtrfsCommands.show(entry)));
+    return toSubvolume(name, SubvolumeShowParser.parse(Processes.run(BtrfsCommands.show(entry))));
+  }
+
+  private static Subvolume toSubvolume(String name, SubvolumeShowParser.Shown shown) {
     return new Subvolume(
         name,
         shown.uuid(),

@@ -23,16 +23,21 @@ final class SubvolumeShowParser {
       long generation,
       long receiveTransid) {}
 
-  private static final Pattern UUID = field("UUID");
-  private static final Pattern PARENT_UUID = field("Parent UUID");
-  private static final Pattern RECEIVED_UUID = field("Received UUID");
-  private static final Pattern FLAGS = field("Flags");
-  private static final Pattern CREATED_GENERATION = field("Gen at creation");
-  private static final Pattern RECEIVE_TRANSID = field("Receive transid");
-
-  private static Pattern field(String name) {
-    return Pattern.compile("^\\s*" + Pattern.quote(name) + ":\\s*(\\S+)\\s*$", Pattern.MULTILINE);
+  /** A line of the output, by the name btrfs prints before its value. */
+  private record Field(String name, Pattern pattern) {
+    Field(String name) {
+      this(
+          name,
+          Pattern.compile("^\\s*" + Pattern.quote(name) + ":\\s*(\\S+)\\s*$", Pattern.MULTILINE));
+    }
   }
+
+  private static final Field UUID = new Field("UUID");
+  private static final Field PARENT_UUID = new Field("Parent UUID");
+  private static final Field RECEIVED_UUID = new Field("Received UUID");
+  private static final Field FLAGS = new Field("Flags");
+  private static final Field CREATED_GENERATION = new Field("Gen at creation");
+  private static final Field RECEIVE_TRANSID = new Field("Receive transid");
 
   static Shown parse(String output) throws BtrfsException {
     return new Shown(
@@ -48,10 +53,10 @@ final class SubvolumeShowParser {
     return uuid.equals("-") ? Optional.empty() : Optional.of(uuid);
   }
 
-  private static String value(String output, Pattern field) throws BtrfsException {
-    Matcher m = field.matcher(output);
+  private static String value(String output, Field field) throws BtrfsException {
+    Matcher m = field.pattern().matcher(output);
     if (!m.find()) {
-      throw new BtrfsException("btrfs subvolume show printed no " + field.pattern() + " line");
+      throw new BtrfsException("btrfs subvolume show printed no \"" + field.name() + "\" line");
     }
     return m.group(1);
   }

@@ -22,10 +22,11 @@ public final class FileReceiveJournal implements ReceiveJournal {
   public static final String FILE_NAME = ".backup-tool-receiving";
 
   /**
-   * True for the journal's own files: the journal, and the temporary copy that a crash in the
-   * middle of an update can leave (the next update overwrites it).
+   * The journal, and the temporary copy that a crash in the middle of an update can leave (the next
+   * update overwrites it).
    */
-  public static boolean isOwnFile(String name) {
+  @Override
+  public boolean isOwnFile(String name) {
     return name.equals(FILE_NAME) || name.equals(FILE_NAME + ".new");
   }
 

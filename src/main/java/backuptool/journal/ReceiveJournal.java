@@ -17,6 +17,12 @@ public interface ReceiveJournal {
   /** Records, durably, before the receive starts, that {@code name} is being received. */
   void started(Path targetDir, String name) throws IOException;
 
+  /**
+   * True if {@code name}, an entry of a target directory, is one of the journal's own files, which
+   * scanning leaves out of the directory's entries.
+   */
+  boolean isOwnFile(String name);
+
   /** Forgets {@code name}: it was received completely, or its partial subvolume is gone. */
   void finished(Path targetDir, String name) throws IOException;
 }

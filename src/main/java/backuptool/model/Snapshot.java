@@ -1,6 +1,5 @@
 package backuptool.model;
 
-import backuptool.btrfs.Subvolume;
 import java.nio.file.Path;
 import java.util.Comparator;
 
@@ -8,23 +7,15 @@ import java.util.Comparator;
 public record Snapshot(Path dir, SnapshotName name, Subvolume subvolume) {
 
   /**
-   * Backups on a target, oldest first: by the time in their names, then by generation, then by the
-   * whole name. Names, not receive order, because backups can arrive out of order.
+   * Snapshots and backups alike, oldest first: by the time in their names, then by the whole name,
+   * and only then by creation generation. Both sides and both retention rules use this one order,
+   * so that "newest" means the same everywhere and a hand-made or restored snapshot ages by its
+   * name wherever it is. Names are unique in a directory; the generation only keeps the order total
+   * for snapshots of several directories.
    */
-  public static final Comparator<Snapshot> BY_NAME =
-      Comparator.comparing((Snapshot s) -> s.name().time())
-          .thenComparingLong(s -> s.subvolume().generation())
-          .thenComparing(s -> s.name().text());
-
-  /**
-   * Snapshots in a source directory, oldest first: in the order btrfs created them (generation),
-   * then by name. Clocks go back (daylight saving, a wrong clock corrected); generations do not, so
-   * the incremental chain and "newest" follow what really happened.
-   */
-  public static final Comparator<Snapshot> BY_CREATION =
-      Comparator.comparingLong((Snapshot s) -> s.subvolume().generation())
-          .thenComparing(s -> s.name().time())
-          .thenComparing(s -> s.name().text());
+  public static final Comparator<Snapshot> ORDER =
+      Comparator.comparing(Snapshot::name, SnapshotName.ORDER)
+          .thenComparingLong(s -> s.subvolume().generation());
 
   public Path path() {
     return dir.resolve(name.text());

@@ -1,2 +1,5 @@
-/** Values that every layer shares: snapshot names, snapshots, backup pairs and their retention. */
+/**
+ * Values that every layer shares: snapshot names, subvolumes, snapshots, backup pairs and their
+ * retention. Depends on nothing else in the tool.
+ */
 package backuptool.model;

@@ -43,7 +43,13 @@ public final class RetentionRules {
         reason = age + ", within " + days(policy.days());
       } else {
         reason =
-            age + ", beyond " + days(policy.days()) + " and not among newest " + policy.count();
+            age
+                + (Ages.printsAsExactly(time, now, policy.days())
+                    ? ", not younger than "
+                    : ", beyond ")
+                + days(policy.days())
+                + " and not among newest "
+                + policy.count();
       }
       verdicts.add(new Verdict(s, amongNewest || young, reason));
     }
@@ -54,8 +60,14 @@ public final class RetentionRules {
     return days == 1 ? "1 day" : days + " days";
   }
 
-  /** Ages in the words a person would use. */
+  /**
+   * Ages in the words a person would use: the two largest units that are not zero, rounded down
+   * ("30 days 5 hours"), so that an age printed next to a limit is visibly on its side of it.
+   */
   static final class Ages {
+    private static final String[] UNITS = {"day", "hour", "minute", "second"};
+    private static final long[] UNIT_SECONDS = {86_400, 3_600, 60, 1};
+
     private Ages() {}
 
     static String describe(LocalDateTime time, LocalDateTime now) {
@@ -66,21 +78,25 @@ public final class RetentionRules {
       return span(age) + " old";
     }
 
-    private static String span(Duration d) {
-      if (d.toDays() >= 1) {
-        return plural(d.toDays(), "day");
-      }
-      if (d.toHours() >= 1) {
-        return plural(d.toHours(), "hour");
-      }
-      if (d.toMinutes() >= 1) {
-        return plural(d.toMinutes(), "minute");
-      }
-      return plural(d.toSeconds(), "second");
+    /**
+     * True if the age of {@code time} prints as exactly {@code days} days: at the limit, or beyond
+     * it by less than a second, where "beyond" would not look true.
+     */
+    static boolean printsAsExactly(LocalDateTime time, LocalDateTime now, int days) {
+      return Duration.between(time, now).getSeconds() == Duration.ofDays(days).getSeconds();
     }
 
-    private static String plural(long n, String unit) {
-      return n + " " + unit + (n == 1 ? "" : "s");
+    private static String span(Duration d) {
+      List<String> parts = new ArrayList<>();
+      long left = d.getSeconds();
+      for (int i = 0; i < UNITS.length && parts.size() < 2; i++) {
+        long n = left / UNIT_SECONDS[i];
+        left %= UNIT_SECONDS[i];
+        if (n > 0) {
+          parts.add(n + " " + UNITS[i] + (n == 1 ? "" : "s"));
+        }
+      }
+      return parts.isEmpty() ? "less than a second" : String.join(" ", parts);
     }
   }
 }

@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * Both sides of a pair. A backup on the target matches a source snapshot when its received uuid is
- * the snapshot's uuid; names alone prove nothing. Everything derived is computed once, here, so
- * that planning stays linear in the number of snapshots.
+ * the snapshot's identity (its own uuid, or its received uuid when it was restored from a backup);
+ * names alone prove nothing. Everything derived is computed once, here, so that planning stays
+ * linear in the number of snapshots.
  */
 public final class PairScan {
   private final Pair pair;
@@ -23,6 +24,7 @@ public final class PairScan {
   private final List<Snapshot> mismatched;
   private final List<Snapshot> backups;
   private final Optional<Snapshot> commonParent;
+  private final Optional<Snapshot> newestBackupsSnapshot;
 
   public PairScan(Pair pair, SideScan source, SideScan target) {
     this.pair = pair;
@@ -52,6 +54,11 @@ public final class PairScan {
       }
     }
     commonParent = parent;
+    Optional<String> newestIdentity = newestBackup().flatMap(b -> b.subvolume().receivedUuid());
+    newestBackupsSnapshot =
+        source.snapshots().stream()
+            .filter(s -> newestIdentity.equals(Optional.of(s.subvolume().identity())))
+            .findFirst();
   }
 
   public Pair pair() {
@@ -68,7 +75,7 @@ public final class PairScan {
 
   /** The backup of {@code snapshot} on the target, if there is one. */
   public Optional<Snapshot> backupOf(Snapshot snapshot) {
-    return Optional.ofNullable(backupByReceivedUuid.get(snapshot.subvolume().uuid()));
+    return Optional.ofNullable(backupByReceivedUuid.get(snapshot.subvolume().identity()));
   }
 
   /**
@@ -98,26 +105,17 @@ public final class PairScan {
 
   /**
    * True if source snapshot {@code s} comes before the target's newest backup, so that it can no
-   * longer join the incremental chain. Compared in the source's own order when the newest backup's
-   * snapshot is still there (names can tie), else by name.
+   * longer join the incremental chain. Compared by position in the source when the newest backup's
+   * snapshot is still there (a backup can be renamed), else by name.
    */
   public boolean olderThanNewestBackup(Snapshot s) {
     Optional<Snapshot> newest = newestBackup();
     if (newest.isEmpty()) {
       return false;
     }
-    Optional<Snapshot> itsSnapshot =
-        newest.get().subvolume().receivedUuid().flatMap(this::sourceWithUuid);
-    return itsSnapshot.isPresent()
-        ? sourcePosition.get(s) < sourcePosition.get(itsSnapshot.get())
+    return newestBackupsSnapshot.isPresent()
+        ? sourcePosition.get(s) < sourcePosition.get(newestBackupsSnapshot.get())
         : SnapshotName.ORDER.compare(s.name(), newest.get().name()) < 0;
-  }
-
-  private Optional<Snapshot> sourceWithUuid(String uuid) {
-    Snapshot b = backupByReceivedUuid.get(uuid);
-    return b == null
-        ? Optional.empty()
-        : source.snapshots().stream().filter(s -> s.subvolume().uuid().equals(uuid)).findFirst();
   }
 
   /** Why the pair cannot be planned: both sides' problems, not just the first. */

@@ -4,16 +4,16 @@ import backuptool.btrfs.Btrfs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.Listing;
 import backuptool.btrfs.PathInfo;
-import backuptool.btrfs.Subvolume;
-import backuptool.journal.FileReceiveJournal;
 import backuptool.journal.ReceiveJournal;
 import backuptool.model.Pair;
 import backuptool.model.Snapshot;
 import backuptool.model.SnapshotName;
+import backuptool.model.Subvolume;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -46,18 +46,58 @@ public final class Scanner {
   }
 
   public PairScan scan(Pair pair) {
+    // Each side is inspected on its own, so that a failure is reported once, by the side it hit.
     PathInfo source;
-    PathInfo target;
     try {
       source = btrfs.inspect(pair.source());
+    } catch (BtrfsException e) {
+      return new PairScan(pair, SideScan.failed(pair.source(), e.getMessage()), target(pair, null));
+    }
+    return new PairScan(pair, source(pair, source), target(pair, source));
+  }
+
+  /** The source side: the directory's snapshots, less those that are not the pair's. */
+  private SideScan source(Pair pair, PathInfo source) {
+    Path dir = source.path();
+    Optional<String> problem = DirectoryProblems.of(source, false);
+    if (problem.isPresent()) {
+      return SideScan.failed(dir, "snapshot directory " + problem.get());
+    }
+    SideScan all = side(dir, false);
+    if (all.problem().isPresent()) {
+      return all;
+    }
+    List<Snapshot> ours = new ArrayList<>();
+    List<Ignored> ignored = new ArrayList<>(all.ignored());
+    try {
+      Set<String> volumes = volumeUuids(original(pair.originalVolume()), all.snapshots());
+      for (Snapshot s : all.snapshots()) {
+        Optional<String> why = snapshotOfAnother(s.subvolume(), dir, volumes, pair);
+        if (why.isPresent()) {
+          ignored.add(new Ignored(s.name().text(), why.get(), Ignored.Kind.OTHER));
+        } else {
+          ours.add(s);
+        }
+      }
+    } catch (BtrfsException e) {
+      return SideScan.failed(
+          dir, "snapshot directory " + dir + " cannot be scanned: " + e.getMessage());
+    }
+    ignored.sort(Comparator.comparing(Ignored::name));
+    return new SideScan(dir, Optional.empty(), ours, ignored);
+  }
+
+  /** The target side; {@code source} is null when the source could not be inspected. */
+  private SideScan target(Pair pair, PathInfo source) {
+    PathInfo target;
+    try {
       target = btrfs.inspect(pair.target());
     } catch (BtrfsException e) {
-      SideScan failed = SideScan.failed(pair.source(), e.getMessage());
-      return new PairScan(pair, failed, SideScan.failed(pair.target(), e.getMessage()));
+      return SideScan.failed(pair.target(), e.getMessage());
     }
-    Optional<String> targetProblem;
+    Optional<String> problem;
     try {
-      targetProblem =
+      problem =
           btrfs
               .unmountedMountPoint(pair.target())
               .map(
@@ -68,63 +108,80 @@ public final class Scanner {
                           + ", which /etc/fstab lists: the backup disk looks unmounted (mount it and run again)")
               .or(() -> DirectoryProblems.of(target, true));
     } catch (BtrfsException e) {
-      targetProblem = Optional.of(e.getMessage());
+      problem = Optional.of(e.getMessage());
     }
-    if (targetProblem.isEmpty()
+    if (problem.isEmpty()
+        && source != null
         && source.onBtrfs()
         && target.filesystem().equals(source.filesystem())) {
       // An unplugged disk leaves its empty mount point on the system disk: never back up there.
-      targetProblem =
+      problem =
           Optional.of(
               pair.target()
                   + " is on the same filesystem as the snapshots in "
                   + pair.source()
                   + ": the backup disk looks unmounted (mount it, or point target at a directory on the backup disk)");
     }
-    return new PairScan(
-        pair,
-        side(source, DirectoryProblems.of(source, false), false),
-        side(target, targetProblem, true));
+    if (problem.isPresent()) {
+      return SideScan.failed(pair.target(), "backup directory " + problem.get());
+    }
+    return side(pair.target(), true);
   }
 
-  private SideScan side(PathInfo info, Optional<String> problem, boolean target) {
-    Path dir = info.path();
+  /** The original volume's uuid, or empty when it is not a subvolume (missing, say). */
+  private Optional<Subvolume> original(Path volume) throws BtrfsException {
+    return btrfs.inspect(volume).kind() == PathInfo.Kind.SUBVOLUME
+        ? Optional.of(btrfs.show(volume))
+        : Optional.empty();
+  }
+
+  /**
+   * The uuids of the volume that the pair's snapshots are taken of: the original volume's, and,
+   * when the original volume is a writable snapshot of one of the snapshots (a rollback), the uuid
+   * of the volume that snapshot was taken of, which may still exist under another name.
+   */
+  private static Set<String> volumeUuids(Optional<Subvolume> original, List<Snapshot> snapshots) {
+    Set<String> uuids = new HashSet<>();
+    original.ifPresent(
+        o -> {
+          uuids.add(o.uuid());
+          snapshots.stream()
+              .filter(s -> o.parentUuid().equals(Optional.of(s.subvolume().uuid())))
+              .forEach(s -> s.subvolume().parentUuid().ifPresent(uuids::add));
+        });
+    return uuids;
+  }
+
+  private SideScan side(Path dir, boolean target) {
     String what = target ? "backup directory " : "snapshot directory ";
-    if (problem.isPresent()) {
-      return SideScan.failed(dir, what + problem.get());
-    }
     Listing listing;
     Set<String> unfinished;
+    List<Snapshot> snapshots = new ArrayList<>();
+    List<Ignored> ignored = new ArrayList<>();
     try {
       listing = btrfs.list(dir);
       unfinished = target ? journal.unfinished(dir) : Set.of();
+      for (Subvolume sub : listing.subvolumes()) {
+        Optional<SnapshotName> name = SnapshotName.parse(sub.name());
+        if (target && isIncomplete(sub)) {
+          ignored.add(incomplete(dir.resolve(sub.name()), unfinished.contains(sub.name())));
+          continue;
+        }
+        Optional<String> why = target ? targetProblem(sub) : sourceProblem(sub);
+        if (why.isEmpty() && name.isEmpty()) {
+          why = Optional.of("read-only subvolume whose name is not a snapshot name");
+        }
+        if (why.isEmpty()) {
+          snapshots.add(new Snapshot(dir, name.get(), sub));
+        } else {
+          ignored.add(new Ignored(sub.name(), why.get(), Ignored.Kind.OTHER));
+        }
+      }
     } catch (BtrfsException e) {
       return SideScan.failed(dir, what + dir + " cannot be scanned: " + e.getMessage());
     } catch (IOException e) {
       return SideScan.failed(
           dir, "cannot read the receive journal in " + dir + ": " + e.getMessage());
-    }
-    List<Snapshot> snapshots = new ArrayList<>();
-    List<Ignored> ignored = new ArrayList<>();
-    for (Subvolume sub : listing.subvolumes()) {
-      Optional<SnapshotName> name = SnapshotName.parse(sub.name());
-      if (target && isIncomplete(sub)) {
-        try {
-          ignored.add(incomplete(dir.resolve(sub.name()), unfinished.contains(sub.name())));
-        } catch (BtrfsException e) {
-          return SideScan.failed(dir, what + dir + " cannot be scanned: " + e.getMessage());
-        }
-        continue;
-      }
-      String why = target ? targetProblem(sub) : sourceProblem(sub);
-      if (why == null && name.isEmpty()) {
-        why = "read-only subvolume whose name is not a snapshot name";
-      }
-      if (why == null) {
-        snapshots.add(new Snapshot(dir, name.get(), sub));
-      } else {
-        ignored.add(new Ignored(sub.name(), why, Ignored.Kind.OTHER));
-      }
     }
     listing
         .directories()
@@ -133,11 +190,36 @@ public final class Scanner {
                 ignored.add(
                     new Ignored(d, "plain directory, not a subvolume", Ignored.Kind.OTHER)));
     listing.others().stream()
-        .filter(o -> !(target && FileReceiveJournal.isOwnFile(o)))
+        .filter(o -> !(target && journal.isOwnFile(o)))
         .forEach(o -> ignored.add(new Ignored(o, "not a directory", Ignored.Kind.OTHER)));
-    snapshots.sort(target ? Snapshot.BY_NAME : Snapshot.BY_CREATION);
+    snapshots.sort(Snapshot.ORDER);
     ignored.sort(Comparator.comparing(Ignored::name));
     return new SideScan(dir, Optional.empty(), snapshots, ignored);
+  }
+
+  /**
+   * Why a read-only, snapshot-named subvolume of the source directory is not the pair's snapshot,
+   * or empty when it is. It is, unless it is a snapshot of another subvolume that exists now: one
+   * taken of the original volume (or of the volume it was rolled back from), one that was received
+   * (restored from a backup, with its history), one without parent and one whose volume is gone
+   * (replaced by a restore, say) all count. Only the last question asks btrfs, at most once per
+   * filesystem however many ask it.
+   */
+  private Optional<String> snapshotOfAnother(
+      Subvolume sub, Path dir, Set<String> volumes, Pair pair) throws BtrfsException {
+    Optional<String> parent = sub.parentUuid();
+    if (sub.receivedUuid().isPresent()
+        || parent.isEmpty()
+        || volumes.contains(parent.get())
+        || !btrfs.uuidExists(dir, parent.get())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "snapshot of another subvolume (uuid "
+            + parent.get()
+            + "), not of "
+            + pair.originalVolume()
+            + ": not this pair's snapshot, never sent or deleted");
   }
 
   /**
@@ -167,18 +249,19 @@ public final class Scanner {
         Ignored.Kind.LEFT_BY_INTERRUPTED_RUN);
   }
 
-  private static String sourceProblem(Subvolume sub) {
-    return sub.readOnly() ? null : "writable subvolume, not a snapshot";
+  private static Optional<String> sourceProblem(Subvolume sub) {
+    return sub.readOnly() ? Optional.empty() : Optional.of("writable subvolume, not a snapshot");
   }
 
-  private static String targetProblem(Subvolume sub) {
+  private static Optional<String> targetProblem(Subvolume sub) {
     if (!sub.readOnly()) {
-      return "writable subvolume that was changed after it was received: not trusted as a backup";
+      return Optional.of(
+          "writable subvolume that was changed after it was received: not trusted as a backup");
     }
     if (sub.receivedUuid().isEmpty()) {
-      return "read-only subvolume that was not received: not a backup";
+      return Optional.of("read-only subvolume that was not received: not a backup");
     }
-    return null;
+    return Optional.empty();
   }
 
   private static boolean isIncomplete(Subvolume sub) {

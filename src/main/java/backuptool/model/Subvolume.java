@@ -1,4 +1,4 @@
-package backuptool.btrfs;
+package backuptool.model;
 
 import java.util.Optional;
 
@@ -13,4 +13,14 @@ public record Subvolume(
     Optional<String> parentUuid,
     Optional<String> receivedUuid,
     boolean readOnly,
-    long generation) {}
+    long generation) {
+
+  /**
+   * Which data this is, across filesystems: the received uuid when it has one, else its own uuid. A
+   * backup carries its snapshot's identity as received uuid, and a snapshot restored from that
+   * backup carries it too, so both sides of a restore stay the same data.
+   */
+  public String identity() {
+    return receivedUuid.orElse(uuid);
+  }
+}
