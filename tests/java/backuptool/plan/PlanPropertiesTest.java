@@ -51,7 +51,7 @@ class PlanPropertiesTest {
     for (int round = 0; round < ROUNDS; round++) {
       FakeBtrfs btrfs = randomMachine(random);
       Pair pair = pair(random);
-      Scanner scanner = new Scanner(btrfs, new MemoryReceiveJournal());
+      Scanner scanner = new Scanner(btrfs, new MemoryReceiveJournal(), Map.of());
       PairScan before = scanner.scan(pair);
       Plan plan = BackupPlanner.plan(List.of(before), NOW);
       Set<String> expected = entries(before);
@@ -93,7 +93,7 @@ class PlanPropertiesTest {
     for (int round = 0; round < ROUNDS; round++) {
       FakeBtrfs btrfs = randomMachine(random);
       Pair pair = pair(random);
-      Scanner scanner = new Scanner(btrfs, new MemoryReceiveJournal());
+      Scanner scanner = new Scanner(btrfs, new MemoryReceiveJournal(), Map.of());
       PairScan before = scanner.scan(pair);
       Plan plan = PurgePlanner.plan(List.of(before), NOW);
       Set<String> deleted = new HashSet<>();

@@ -188,11 +188,23 @@ class ConcurrentRunsTest {
                     tool.run(config, "--purge", "--all", "--dry-run")));
     List<ToolProcess.Result> meanwhile = overlap.meanwhile();
     assertSkipped(meanwhile.get(0), p.name(), overlap.firstPid());
-    // A dry run takes no lock: it plans while the backup runs. (It takes the receive in progress
-    // for one left by an interrupted run: it cannot know better without the lock.)
+    // A dry run takes no lock: it plans while the backup runs, and sees (without waiting) that the
+    // pair is locked, so the receive in progress is that run's, not a leftover to remove.
     ToolProcess.Result dry = meanwhile.get(1);
     assertEquals(0, dry.exit(), dry.transcript());
     assertTrue(dry.out().contains("Dry run (--dry-run): nothing was changed."), dry.out());
+    assertTrue(
+        dry.out()
+            .contains(
+                BackupLedger.name(2)
+                    + ": being received now by the run that holds this pair's lock (pid "
+                    + overlap.firstPid()
+                    + ": backup-tool --backup --pair purge, started "),
+        dry.transcript());
+    assertFalse(dry.out().contains("remove "), dry.transcript());
+    assertTrue(
+        dry.err().contains("pair purge is busy: another run holds its lock (pid "),
+        dry.transcript());
     assertEquals(Set.of(BackupLedger.name(1), BackupLedger.name(2)), p.snapshots());
     p.assertComplete(ledger, "backup against purge");
 

@@ -14,6 +14,7 @@ import backuptool.model.Retention;
 import backuptool.model.Subvolume;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class ScannerTest {
   void aFailedInspectIsReportedOnceByTheSideItHit() {
     Btrfs btrfs = new InspectFails(fake, SNAPS, "cannot inspect /data/snaps: Permission denied");
 
-    PairScan scan = new Scanner(btrfs, new MemoryReceiveJournal()).scan(PAIR);
+    PairScan scan = new Scanner(btrfs, new MemoryReceiveJournal(), Map.of()).scan(PAIR);
 
     assertEquals(List.of("cannot inspect /data/snaps: Permission denied"), scan.problems());
     assertEquals(Optional.empty(), scan.target().problem());
@@ -69,11 +70,36 @@ class ScannerTest {
           }
         };
 
-    PairScan scan = new Scanner(fake, journal).scan(PAIR);
+    PairScan scan = new Scanner(fake, journal, Map.of()).scan(PAIR);
 
     assertEquals(
         List.of(new Ignored("notes", "not a directory", Ignored.Kind.OTHER)),
         scan.target().ignored());
+  }
+
+  @Test
+  void aReceiveThatAnotherRunIsDoingNowIsNotALeftover() throws Exception {
+    fake.createSubvolume(BACKUPS.resolve("2026-11-20T10:00:00")); // writable, not yet received
+    MemoryReceiveJournal journal = new MemoryReceiveJournal();
+    journal.started(BACKUPS, "2026-11-20T10:00:00");
+
+    Ignored.Kind alone =
+        new Scanner(fake, journal, Map.of()).scan(PAIR).target().ignored().get(0).kind();
+    Ignored whileBusy =
+        new Scanner(fake, journal, Map.of("live", "pid 42: backup-tool --backup --all"))
+            .scan(PAIR)
+            .target()
+            .ignored()
+            .get(0);
+
+    assertEquals(Ignored.Kind.LEFT_BY_INTERRUPTED_RUN, alone);
+    assertEquals(
+        new Ignored(
+            "2026-11-20T10:00:00",
+            "being received now by the run that holds this pair's lock (pid 42: backup-tool"
+                + " --backup --all): left alone",
+            Ignored.Kind.INCOMPLETE),
+        whileBusy);
   }
 
   /** The fake, except that inspecting one path fails. */

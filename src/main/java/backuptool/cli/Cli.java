@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,7 +83,20 @@ public final class Cli {
     try {
       if (options.dryRun() || config.dryRun()) {
         PairLocks.check(lockDir, uid); // a dry run takes no lock, but shows a bad lock directory
-        return runPlan(options, config, pairs, now, env, out, err);
+        Map<String, String> busy = new LinkedHashMap<>();
+        for (Pair pair : pairs) {
+          PairLocks.holderOf(lockDir, pair.name()).ifPresent(h -> busy.put(pair.name(), h));
+        }
+        busy.forEach(
+            (pair, holder) ->
+                err.println(
+                    CommandLine.PROG
+                        + ": pair "
+                        + pair
+                        + " is busy: another run holds its lock ("
+                        + holder
+                        + "); a real run now would skip it"));
+        return runPlan(options, config, pairs, busy, now, env, out, err);
       }
       try (PairLocks locks = PairLocks.in(lockDir, uid, command(options), now)) {
         Map<String, String> busy =
@@ -101,7 +115,9 @@ public final class Cli {
                             : " (waited " + options.busyWait().toSeconds() + " s)")));
         List<Pair> free = pairs.stream().filter(p -> !busy.containsKey(p.name())).toList();
         int exit =
-            free.isEmpty() ? ExitCode.OK : runPlan(options, config, free, now, env, out, err);
+            free.isEmpty()
+                ? ExitCode.OK
+                : runPlan(options, config, free, Map.of(), now, env, out, err);
         return exit == ExitCode.OK && !busy.isEmpty() ? ExitCode.LOCKED : exit;
       }
     } catch (PairLocks.Unsafe e) {
@@ -155,6 +171,7 @@ public final class Cli {
       Options options,
       Config config,
       List<Pair> pairs,
+      Map<String, String> busy,
       LocalDateTime now,
       Environment env,
       PrintStream out,
@@ -163,7 +180,7 @@ public final class Cli {
     boolean quiet = options.output() == Options.Output.QUIET;
     // Quiet: the plan and progress are not shown; a run with problems shows its failing pairs.
     PrintStream shown = quiet ? new PrintStream(OutputStream.nullOutputStream()) : out;
-    Plan plan = plan(options, pairs, now, new Scanner(env.btrfs(), env.journal()));
+    Plan plan = plan(options, pairs, now, new Scanner(env.btrfs(), env.journal(), busy));
     shown.print(PlanRenderer.render(plan, verbose));
     shown.flush();
     Outcome outcome;

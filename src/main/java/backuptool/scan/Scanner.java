@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,10 +23,16 @@ import java.util.Set;
 public final class Scanner {
   private final Btrfs btrfs;
   private final ReceiveJournal journal;
+  private final Map<String, String> busy;
 
-  public Scanner(Btrfs btrfs, ReceiveJournal journal) {
+  /**
+   * {@code busy} names, by pair, the other run that holds the pair's lock now (only a dry run,
+   * which takes no lock, can see one): its receive in progress is not a leftover.
+   */
+  public Scanner(Btrfs btrfs, ReceiveJournal journal, Map<String, String> busy) {
     this.btrfs = btrfs;
     this.journal = journal;
+    this.busy = Map.copyOf(busy);
   }
 
   public SnapshotScan forSnapshot(Pair pair, SnapshotName name) {
@@ -63,7 +70,7 @@ public final class Scanner {
     if (problem.isPresent()) {
       return SideScan.failed(dir, "snapshot directory " + problem.get());
     }
-    SideScan all = side(dir, false);
+    SideScan all = side(dir, false, Optional.empty());
     if (all.problem().isPresent()) {
       return all;
     }
@@ -125,7 +132,7 @@ public final class Scanner {
     if (problem.isPresent()) {
       return SideScan.failed(pair.target(), "backup directory " + problem.get());
     }
-    return side(pair.target(), true);
+    return side(pair.target(), true, Optional.ofNullable(busy.get(pair.name())));
   }
 
   /** The original volume's uuid, or empty when it is not a subvolume (missing, say). */
@@ -152,7 +159,8 @@ public final class Scanner {
     return uuids;
   }
 
-  private SideScan side(Path dir, boolean target) {
+  /** {@code receiver}: the other run that may be receiving into {@code dir} now. */
+  private SideScan side(Path dir, boolean target, Optional<String> receiver) {
     String what = target ? "backup directory " : "snapshot directory ";
     Listing listing;
     Set<String> unfinished;
@@ -164,7 +172,8 @@ public final class Scanner {
       for (Subvolume sub : listing.subvolumes()) {
         Optional<SnapshotName> name = SnapshotName.parse(sub.name());
         if (target && isIncomplete(sub)) {
-          ignored.add(incomplete(dir.resolve(sub.name()), unfinished.contains(sub.name())));
+          ignored.add(
+              incomplete(dir.resolve(sub.name()), unfinished.contains(sub.name()), receiver));
           continue;
         }
         Optional<String> why = target ? targetProblem(sub) : sourceProblem(sub);
@@ -227,8 +236,17 @@ public final class Scanner {
    * the receive, and btrfs shows no receive ever completed into it: a backup that someone made
    * writable by hand looks incomplete too, but btrfs remembers that it was received.
    */
-  private Ignored incomplete(Path path, boolean journaled) throws BtrfsException {
+  private Ignored incomplete(Path path, boolean journaled, Optional<String> receiver)
+      throws BtrfsException {
     String name = path.getFileName().toString();
+    if (journaled && receiver.isPresent()) {
+      return new Ignored(
+          name,
+          "being received now by the run that holds this pair's lock ("
+              + receiver.get()
+              + "): left alone",
+          Ignored.Kind.INCOMPLETE);
+    }
     if (!journaled) {
       return new Ignored(
           name,
