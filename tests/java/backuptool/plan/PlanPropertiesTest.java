@@ -44,6 +44,9 @@ class PlanPropertiesTest {
   private static final Path BACKUPS = Path.of("/backup/live");
   private static final int ROUNDS = 300;
 
+  /** Only named in the rendered plans that explain a failure. */
+  private static final Path CONFIG = Path.of("/etc/backup-tool/backup_config.toml");
+
   @Test
   void backupHasExactlyItsPlannedEffectAndASecondRunHasNothingToDoNorAPurgeToUndo()
       throws BtrfsException {
@@ -70,7 +73,7 @@ class PlanPropertiesTest {
         assertTrue(after.backupOf(sent).isPresent(), "every planned send left a matching backup");
       }
       Plan second = BackupPlanner.plan(List.of(after), NOW);
-      assertEquals(0, second.operationCount(), () -> PlanRenderer.render(second, true));
+      assertEquals(0, second.operationCount(), () -> PlanRenderer.render(second, CONFIG, true));
       Plan purge = PurgePlanner.plan(List.of(after), NOW);
       Set<Path> purged = deleted(purge);
       for (Step.Operation op : plan.pairs().get(0).operations()) {
@@ -81,8 +84,8 @@ class PlanPropertiesTest {
                 "the target's retention keeps what a backup just sent: "
                     + backup
                     + "\n"
-                    + PlanRenderer.render(plan, true)
-                    + PlanRenderer.render(purge, true));
+                    + PlanRenderer.render(plan, CONFIG, true)
+                    + PlanRenderer.render(purge, CONFIG, true));
       }
     }
   }

@@ -181,7 +181,7 @@ public final class Cli {
     // Quiet: the plan and progress are not shown; a run with problems shows its failing pairs.
     PrintStream shown = quiet ? new PrintStream(OutputStream.nullOutputStream()) : out;
     Plan plan = plan(options, pairs, now, new Scanner(env.btrfs(), env.journal(), busy));
-    shown.print(PlanRenderer.render(plan, verbose));
+    shown.print(PlanRenderer.render(plan, config.file(), verbose));
     shown.flush();
     Outcome outcome;
     boolean dry = options.dryRun() || config.dryRun();
@@ -205,7 +205,8 @@ public final class Cli {
           plan.pairs().stream()
               .filter(p -> outcome.failedPairs().contains(p.pair().name()))
               .toList();
-      out.print(PlanRenderer.render(new Plan(plan.verb(), plan.now(), failing), verbose));
+      out.print(
+          PlanRenderer.render(new Plan(plan.verb(), plan.now(), failing), config.file(), verbose));
       if (plan.operationCount() > 0 && !dry) {
         out.println(result(outcome));
       }

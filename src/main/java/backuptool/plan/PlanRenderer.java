@@ -1,6 +1,7 @@
 package backuptool.plan;
 
 import backuptool.model.SnapshotName;
+import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +12,15 @@ public final class PlanRenderer {
 
   private PlanRenderer() {}
 
-  /** The plan as text; {@code verbose} adds ignored entries and the exact btrfs command lines. */
-  public static String render(Plan plan, boolean verbose) {
+  /**
+   * The plan as text, its first line naming the configuration file it was made from; {@code
+   * verbose} adds ignored entries and the exact btrfs command lines.
+   */
+  public static String render(Plan plan, Path configFile, boolean verbose) {
     StringBuilder out = new StringBuilder();
     int pairs = plan.pairs().size();
     out.append("Plan for ").append(plan.verb().flag()).append(" of ").append(plural(pairs, "pair"));
+    out.append(" from ").append(configFile);
     out.append(", at ")
         .append(SnapshotName.of(plan.now(), java.util.Optional.empty()).text())
         .append(":\n");
