@@ -105,7 +105,7 @@ public final class BackupPlanner {
           + " was received from "
           + mismatch.get().subvolume().receivedUuid().orElse("?")
           + ", not from this snapshot ("
-          + s.subvolume().uuid()
+          + s.subvolume().identity()
           + "): it is not a backup of it; "
           + NAME_TAKEN;
     }
