@@ -32,6 +32,7 @@ public final class Cli {
   /**
    * Runs the tool and returns its exit code; prints the plan and results to out, problems to err.
    */
+  @SuppressWarnings("try") // the try holds the pair locks for the run; its body never names them
   public static int run(String[] args, PrintStream out, PrintStream err, Environment env) {
     if (CommandLine.asks(args, "-h", "--help")) {
       out.print(CommandLine.help());
@@ -141,16 +142,15 @@ public final class Cli {
   }
 
   private static Plan plan(Options options, List<Pair> pairs, LocalDateTime now, Scanner scanner) {
-    switch (options.verb()) {
-      case SNAPSHOT:
+    return switch (options.verb()) {
+      case SNAPSHOT -> {
         SnapshotName name = SnapshotName.of(now, options.suffix());
-        return SnapshotPlanner.plan(
+        yield SnapshotPlanner.plan(
             pairs.stream().map(p -> scanner.forSnapshot(p, name)).toList(), name, now);
-      case BACKUP:
-        return BackupPlanner.plan(pairs.stream().map(scanner::scan).toList(), now);
-      default:
-        return PurgePlanner.plan(pairs.stream().map(scanner::scan).toList(), now);
-    }
+      }
+      case BACKUP -> BackupPlanner.plan(pairs.stream().map(scanner::scan).toList(), now);
+      default -> PurgePlanner.plan(pairs.stream().map(scanner::scan).toList(), now);
+    };
   }
 
   private static List<Pair> select(Options options, Config config) throws UsageException {

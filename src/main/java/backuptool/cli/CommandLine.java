@@ -42,9 +42,10 @@ final class CommandLine {
             .defaultFormatWidth(80)
             .build()
             .usage(
-                "${prog} (--snapshot | --backup | --purge) (--pair NAME | --all)\n"
-                    + "                   [--suffix SUFFIX] [-v] [--dry-run] [--config FILE]\n"
-                    + "                   [-h] [--version]")
+                """
+                ${prog} (--snapshot | --backup | --purge) (--pair NAME | --all)
+                                   [--suffix SUFFIX] [-v] [--dry-run] [--config FILE]
+                                   [-h] [--version]""")
             .description("Keeps btrfs snapshots and incremental backups, and explains each step.");
     MutuallyExclusiveGroup verbs = parser.addMutuallyExclusiveGroup("verb").required(true);
     verbs

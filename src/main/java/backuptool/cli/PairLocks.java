@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -84,7 +85,7 @@ final class PairLocks implements AutoCloseable {
             + ", "
             + command
             + ", started "
-            + LocalDateTime.now().withNano(0);
+            + LocalDateTime.now(ZoneId.systemDefault()).withNano(0);
     channel.truncate(0);
     channel.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
   }

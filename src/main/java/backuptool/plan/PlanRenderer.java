@@ -60,7 +60,7 @@ public final class PlanRenderer {
 
   /** A batch's command is shown once, under its last operation. */
   private static Map<Step.Operation, String> commandsAfterLastOfBatch(PairPlan pair) {
-    Map<Step.Operation, String> after = new IdentityHashMap<>();
+    IdentityHashMap<Step.Operation, String> after = new IdentityHashMap<>();
     for (List<Step.Operation> batch : Batches.of(pair.operations())) {
       after.put(batch.get(batch.size() - 1), Batches.command(batch));
     }
@@ -69,14 +69,11 @@ public final class PlanRenderer {
 
   private static String header(Verb verb, PairPlan plan) {
     var pair = plan.pair();
-    switch (verb) {
-      case SNAPSHOT:
-        return ": " + pair.originalVolume() + " -> " + pair.source();
-      case BACKUP:
-        return ": " + pair.source() + " -> " + pair.target();
-      default:
-        return "";
-    }
+    return switch (verb) {
+      case SNAPSHOT -> ": " + pair.originalVolume() + " -> " + pair.source();
+      case BACKUP -> ": " + pair.source() + " -> " + pair.target();
+      default -> "";
+    };
   }
 
   private static void line(
