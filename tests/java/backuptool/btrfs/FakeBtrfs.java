@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -288,7 +289,7 @@ public final class FakeBtrfs implements Btrfs {
     if (!fsOf(p).type.equals("btrfs")) {
       throw new BtrfsException(dir + " is on a " + fsOf(p).type + " filesystem, not btrfs");
     }
-    if (n instanceof Dir d ? d.unreadable() : ((Sub) n).unreadable()) {
+    if ((n instanceof Dir d && d.unreadable()) || (n instanceof Sub s && s.unreadable())) {
       throw new BtrfsException("cannot read directory " + dir + ": permission denied");
     }
     List<Subvolume> subvolumes = new ArrayList<>();
@@ -540,9 +541,10 @@ public final class FakeBtrfs implements Btrfs {
     if (aborted && !cleanup) {
       throw new BtrfsException(command + " failed: stopped by the interruption");
     }
-    for (Fault f : faults) {
+    for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
+      Fault f = it.next();
       if (command.contains(f.commandSubstring())) {
-        faults.remove(f);
+        it.remove();
         throw new BtrfsException(f.message());
       }
     }
