@@ -26,20 +26,38 @@ step() { # step NAME COMMAND...: one line per step; on failure, where the log is
   fi
 }
 
+# Every program that the tool, its tests and the demo run, and the Debian/Ubuntu package that has
+# it. The tool itself needs only java, btrfs and setpriv (README, "Run-time programs"); the rest
+# is for building and testing. A minimal Debian lacks procps (kill) and btrfs-progs, at least.
+PROGRAMS=(
+  mvn:maven
+  btrfs:btrfs-progs mkfs.btrfs:btrfs-progs                       # the tool; test filesystems
+  setpriv:util-linux runuser:util-linux mountpoint:util-linux    # the tool; tests; demo
+  mount:mount umount:mount losetup:mount                         # loop-mounted test filesystems
+  kill:procps                                                    # fault tests signal processes
+  env:coreutils truncate:coreutils find:findutils xargs:findutils diff:diffutils # tests, demo
+)
+
 toolchain() {
-  local missing=()
-  java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || missing+=(openjdk-17-jdk-headless)
-  command -v mvn >/dev/null || missing+=(maven)
-  command -v btrfs >/dev/null || missing+=(btrfs-progs)
-  command -v mkfs.btrfs >/dev/null || missing+=(btrfs-progs)
-  [ ${#missing[@]} -eq 0 ] && { java -version 2>&1 | head -1; mvn -v | head -1; btrfs --version; return 0; }
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    echo "installing: ${missing[*]}"
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-  else
-    echo "missing: ${missing[*]}; install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) or run ./build.sh as root"
-    return 1
+  local missing=() entry
+  # A JDK 17 or newer: javac, and the java that Maven and the tests run.
+  { java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' &&
+    javac -version 2>&1 | grep -qE '^javac (1[7-9]|[2-9][0-9])'; } || missing+=(openjdk-17-jdk-headless)
+  for entry in "${PROGRAMS[@]}"; do
+    # type -P: the program on PATH, not a shell builtin of the same name (kill).
+    type -P "${entry%%:*}" >/dev/null || missing+=("${entry#*:}")
+  done
+  if [ ${#missing[@]} -ne 0 ]; then
+    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+      echo "installing: ${missing[*]}"
+      apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" || return 1
+    else
+      echo "missing: ${missing[*]}; install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) or run ./build.sh as root"
+      return 1
+    fi
   fi
+  java -version 2>&1 | head -1; mvn -v | head -1; btrfs --version
 }
 
 case "${1:-all}" in

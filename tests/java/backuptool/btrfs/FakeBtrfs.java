@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -306,7 +307,7 @@ public final class FakeBtrfs implements Btrfs {
     if (!fsOf(p).type.equals("btrfs")) {
       throw new BtrfsException(dir + " is on a " + fsOf(p).type + " filesystem, not btrfs");
     }
-    if (n instanceof Dir d ? d.unreadable() : ((Sub) n).unreadable()) {
+    if ((n instanceof Dir d && d.unreadable()) || (n instanceof Sub s && s.unreadable())) {
       throw new BtrfsException("cannot read directory " + dir + ": permission denied");
     }
     List<Subvolume> subvolumes = new ArrayList<>();
@@ -577,9 +578,10 @@ public final class FakeBtrfs implements Btrfs {
     if (aborted && !cleanup) {
       throw new BtrfsException(command + " failed: stopped by the interruption");
     }
-    for (Fault f : faults) {
+    for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
+      Fault f = it.next();
       if (command.contains(f.commandSubstring())) {
-        faults.remove(f);
+        it.remove();
         throw new BtrfsException(f.message());
       }
     }

@@ -68,24 +68,23 @@ class FakeBtrfsTest {
     fake.makeUnreadable(SNAPS);
 
     assertEquals(
-        String.join(
-            "\n",
-            "/ directory [mount ext4 /dev/fake0]",
-            "/backup subvolume uuid=00000000-0000-0000-0000-000000000002 rw gen=1"
-                + " [mount btrfs /dev/fake2]",
-            "/backup/root directory",
-            "/backup/root/old subvolume uuid=00000000-0000-0000-0000-000000000006"
-                + " received=11111111-2222-3333-4444-555555555555 ro gen=3",
-            "/backup/root/s1 subvolume uuid=00000000-0000-0000-0000-000000000005"
-                + " received=00000000-0000-0000-0000-000000000004 ro gen=2",
-            "/src subvolume uuid=00000000-0000-0000-0000-000000000001 rw gen=1"
-                + " [mount btrfs /dev/fake1]",
-            "/src/snaps directory unreadable",
-            "/src/snaps/notes file",
-            "/src/snaps/s1 subvolume uuid=00000000-0000-0000-0000-000000000004"
-                + " parent=00000000-0000-0000-0000-000000000003 ro gen=3",
-            "/src/vol subvolume uuid=00000000-0000-0000-0000-000000000003 rw gen=2",
-            ""),
+        """
+        / directory [mount ext4 /dev/fake0]
+        /backup subvolume uuid=00000000-0000-0000-0000-000000000002 rw gen=1 \
+        [mount btrfs /dev/fake2]
+        /backup/root directory
+        /backup/root/old subvolume uuid=00000000-0000-0000-0000-000000000006 \
+        received=11111111-2222-3333-4444-555555555555 ro gen=3
+        /backup/root/s1 subvolume uuid=00000000-0000-0000-0000-000000000005 \
+        received=00000000-0000-0000-0000-000000000004 ro gen=2
+        /src subvolume uuid=00000000-0000-0000-0000-000000000001 rw gen=1 \
+        [mount btrfs /dev/fake1]
+        /src/snaps directory unreadable
+        /src/snaps/notes file
+        /src/snaps/s1 subvolume uuid=00000000-0000-0000-0000-000000000004 \
+        parent=00000000-0000-0000-0000-000000000003 ro gen=3
+        /src/vol subvolume uuid=00000000-0000-0000-0000-000000000003 rw gen=2
+        """,
         fake.tree());
   }
 

@@ -9,22 +9,21 @@ import org.junit.jupiter.api.Test;
 class SubvolumeShowParserTest {
   /** As btrfs-progs 6.2 prints it for a backup that was received and then made writable. */
   private static final String SHOW =
-      String.join(
-          "\n",
-          "backups/2026-11-20T10:00:00",
-          "\tName: \t\t\t2026-11-20T10:00:00",
-          "\tUUID: \t\t\tb26e3cd2-bdb8-8140-88f6-1939fae318fe",
-          "\tParent UUID: \t\t-",
-          "\tReceived UUID: \t\t-",
-          "\tCreation time: \t\t2026-11-22 02:31:00 +0000",
-          "\tSubvolume ID: \t\t259",
-          "\tGeneration: \t\t11",
-          "\tGen at creation: \t8",
-          "\tFlags: \t\t\t-",
-          "\tSend transid: \t\t0",
-          "\tReceive transid: \t11",
-          "\tSnapshot(s):",
-          "");
+      """
+      backups/2026-11-20T10:00:00
+      \tName: \t\t\t2026-11-20T10:00:00
+      \tUUID: \t\t\tb26e3cd2-bdb8-8140-88f6-1939fae318fe
+      \tParent UUID: \t\t-
+      \tReceived UUID: \t\t-
+      \tCreation time: \t\t2026-11-22 02:31:00 +0000
+      \tSubvolume ID: \t\t259
+      \tGeneration: \t\t11
+      \tGen at creation: \t8
+      \tFlags: \t\t\t-
+      \tSend transid: \t\t0
+      \tReceive transid: \t11
+      \tSnapshot(s):
+      """;
 
   @Test
   void readsTheUuidsAndTheReceiveTransid() throws BtrfsException {

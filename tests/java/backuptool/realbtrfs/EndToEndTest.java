@@ -68,7 +68,8 @@ class EndToEndTest {
   }
 
   private static TestPair newPair(long seed) throws IOException {
-    String name = "p" + (++pairs);
+    pairs++;
+    String name = "p" + pairs;
     Path volume = source.root().resolve(name + "-live");
     Commands.run("btrfs", "subvolume", "create", volume.toString());
     TestData.fill(volume, seed);

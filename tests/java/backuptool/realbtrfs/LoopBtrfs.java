@@ -214,7 +214,7 @@ public final class LoopBtrfs implements AutoCloseable {
             .replace("\t", "\\011")
             .replace("\n", "\\012");
     return Files.readAllLines(Path.of("/proc/mounts")).stream()
-        .anyMatch(line -> line.split(" ")[1].equals(escaped));
+        .anyMatch(line -> line.split(" ", -1)[1].equals(escaped));
   }
 
   private static void sleep(long millis) throws IOException {

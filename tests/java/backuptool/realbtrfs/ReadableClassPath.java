@@ -42,14 +42,14 @@ final class ReadableClassPath {
     if (classPath == null) {
       List<String> entries = new ArrayList<>();
       int n = 0;
-      for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
         Path from = Path.of(entry);
         boolean mainClasses = from.getFileName().toString().equals("classes");
         boolean library = entry.contains("tomlj") || entry.contains("argparse4j");
         if (!mainClasses && !library) {
           continue; // test classes and test libraries are not the tool's
         }
-        Path to = dir().resolve((n++) + "-" + from.getFileName());
+        Path to = dir().resolve(n++ + "-" + from.getFileName());
         copyTree(from, to);
         entries.add(to.toString());
       }

@@ -11,9 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Decides whether tests on real btrfs can run here: they need root, btrfs-progs and util-linux, and
- * a kernel that mounts btrfs on loop devices. In CI (CI=true) they must run, so a missing piece
- * fails the test; elsewhere the test is skipped, saying what is missing.
+ * Decides whether tests on real btrfs can run here: they need root, btrfs-progs, util-linux, mount,
+ * procps (kill), and a kernel that mounts btrfs on loop devices. In CI (CI=true) they must run, so
+ * a missing piece fails the test; elsewhere the test is skipped, saying what is missing.
  */
 public final class RealBtrfsSupport {
   private RealBtrfsSupport() {}
@@ -67,7 +67,7 @@ public final class RealBtrfsSupport {
   }
 
   private static boolean onPath(String command) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
         return true;
       }

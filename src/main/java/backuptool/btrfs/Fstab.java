@@ -30,7 +30,7 @@ final class Fstab {
   static Fstab parse(List<String> lines) {
     List<Path> points = new ArrayList<>();
     for (String line : lines) {
-      String[] f = line.strip().split("\\s+");
+      String[] f = line.strip().split("\\s+", -1);
       if (f.length < 2 || f[0].startsWith("#") || !f[1].startsWith("/")) {
         continue; // comments, blank lines, swap ("none")
       }

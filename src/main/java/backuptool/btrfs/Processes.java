@@ -108,7 +108,7 @@ final class Processes {
       List<Process> started = ProcessBuilder.startPipeline(builders);
       for (Process p : started) {
         RUNNING.add(p);
-        p.onExit().thenRun(() -> RUNNING.remove(p));
+        var unused = p.onExit().thenRun(() -> RUNNING.remove(p));
       }
       return started;
     } catch (IOException e) {

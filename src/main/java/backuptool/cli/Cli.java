@@ -37,6 +37,7 @@ public final class Cli {
   /**
    * Runs the tool and returns its exit code; prints the plan and results to out, problems to err.
    */
+  @SuppressWarnings("try") // the try holds the pair locks for the run; its body never names them
   public static int run(String[] args, PrintStream out, PrintStream err, Environment env) {
     if (CommandLine.asks(args, "-h", "--help")) {
       out.print(CommandLine.help());

@@ -57,9 +57,10 @@ final class CommandLine {
             .defaultFormatWidth(80)
             .build()
             .usage(
-                "${prog} (--snapshot | --backup | --purge) (--pair NAME... | --all)\n"
-                    + "                   [--suffix SUFFIX] [-v | -q] [--dry-run] [--wait SECONDS]\n"
-                    + "                   [--config FILE] [-h] [--version]")
+                """
+                ${prog} (--snapshot | --backup | --purge) (--pair NAME... | --all)
+                                   [--suffix SUFFIX] [-v | -q] [--dry-run] [--wait SECONDS]
+                                   [--config FILE] [-h] [--version]""")
             .description("Keeps btrfs snapshots and incremental backups, and explains each step.");
     MutuallyExclusiveGroup verbs = parser.addMutuallyExclusiveGroup("verb").required(true);
     verbs

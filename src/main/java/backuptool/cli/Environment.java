@@ -6,6 +6,7 @@ import backuptool.journal.FileReceiveJournal;
 import backuptool.journal.ReceiveJournal;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 
 /**
  * The outside world as the command line sees it: btrfs, the receive journal, the clock, signals,
@@ -32,7 +33,7 @@ public record Environment(
     return new Environment(
         new RealBtrfs(),
         new FileReceiveJournal(),
-        Clock.systemDefaultZone(),
+        Clock.system(ZoneId.systemDefault()),
         Interruption.onSignals(),
         Path.of("").toAbsolutePath(),
         Path.of("/etc/backup-tool/backup_config.toml"),

@@ -27,6 +27,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One lock file per pair, so that runs touching the same pair exclude each other while runs on
@@ -57,6 +59,13 @@ final class PairLocks implements AutoCloseable {
           StandardOpenOption.WRITE,
           NOFOLLOW_LINKS);
   private static final Duration POLL = Duration.ofMillis(200);
+
+  /**
+   * A held fcntl lock in /proc/locks, "1: POSIX ADVISORY WRITE PID MAJ:MIN:INODE 0 EOF", with the
+   * holder's pid and the inode; a request still waiting for one reads "1: -> POSIX ...".
+   */
+  private static final Pattern HELD_POSIX_LOCK =
+      Pattern.compile("\\d+: POSIX +\\S+ +\\S+ +(\\d+) +[0-9a-f]+:[0-9a-f]+:(\\d+) .*");
 
   private final Path dir;
   private final String record;
@@ -281,14 +290,9 @@ final class PairLocks implements AutoCloseable {
       long inode = (Long) Files.getAttribute(file, "unix:ino", NOFOLLOW_LINKS);
       Path real = file.toRealPath();
       for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
-        // "1: POSIX  ADVISORY  WRITE 1234 00:1a:5678 0 EOF"; waiting requests have "->" instead
-        String[] f = line.trim().split("\\s+");
-        if (f.length < 6 || !f[1].equals("POSIX")) {
-          continue;
-        }
-        String[] id = f[5].split(":");
-        if (id.length == 3 && id[2].equals(Long.toString(inode))) {
-          long pid = Long.parseLong(f[4]);
+        Matcher m = HELD_POSIX_LOCK.matcher(line);
+        if (m.matches() && Long.parseLong(m.group(2)) == inode) {
+          long pid = Long.parseLong(m.group(1));
           if (hasOpen(pid, real)) {
             return Optional.of(pid);
           }

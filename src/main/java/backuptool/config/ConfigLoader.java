@@ -273,7 +273,7 @@ public final class ConfigLoader {
         }
       }
       String name = string("name");
-      if (name != null && !name.matches("[A-Za-z0-9._-]{1,64}")
+      if ((name != null && !name.matches("[A-Za-z0-9._-]{1,64}"))
           || ".".equals(name)
           || "..".equals(name)) {
         fail(

@@ -45,14 +45,17 @@ public sealed interface Batch {
 
   /** One operation that runs by itself. */
   record Alone(Step.Operation operation) implements Batch {
+    @Override
     public List<Step.Operation> operations() {
       return List.of(operation);
     }
 
+    @Override
     public String command() {
       return operation.command();
     }
 
+    @Override
     public void runBy(Step.Runner runner) throws BtrfsException {
       operation.runBy(runner);
     }
@@ -64,15 +67,18 @@ public sealed interface Batch {
       deletes = List.copyOf(deletes);
     }
 
+    @Override
     public List<Step.Operation> operations() {
       return List.copyOf(deletes);
     }
 
+    @Override
     public String command() {
       return BtrfsCommands.display(
           BtrfsCommands.delete(deletes.stream().map(Step.Delete::subvolume).toList()));
     }
 
+    @Override
     public void runBy(Step.Runner runner) throws BtrfsException {
       runner.delete(deletes);
     }

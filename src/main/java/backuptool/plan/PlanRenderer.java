@@ -65,7 +65,7 @@ public final class PlanRenderer {
 
   /** A batch's command is shown once, under its last operation. */
   private static Map<Step.Operation, String> commandsAfterLastOfBatch(PairPlan pair) {
-    Map<Step.Operation, String> after = new IdentityHashMap<>();
+    IdentityHashMap<Step.Operation, String> after = new IdentityHashMap<>();
     for (Batch batch : Batch.of(pair.operations())) {
       List<Step.Operation> ops = batch.operations();
       after.put(ops.get(ops.size() - 1), batch.command());

@@ -47,22 +47,27 @@ public sealed interface Step {
 
   /** A read-only snapshot of {@code volume} at {@code destination}. */
   record CreateSnapshot(Path volume, Path destination, String reason) implements Operation {
+    @Override
     public String word() {
       return "create";
     }
 
+    @Override
     public String subject() {
       return destination.toString();
     }
 
+    @Override
     public String describe() {
       return "create snapshot " + destination;
     }
 
+    @Override
     public String command() {
       return BtrfsCommands.display(BtrfsCommands.snapshot(volume, destination));
     }
 
+    @Override
     public void runBy(Runner runner) throws BtrfsException {
       runner.create(this);
     }
@@ -73,24 +78,29 @@ public sealed interface Step {
    */
   record Send(Path snapshot, Optional<Path> parent, Path targetDir, String reason)
       implements Operation {
+    @Override
     public String word() {
       return "send";
     }
 
+    @Override
     public String subject() {
       return snapshot.getFileName().toString();
     }
 
+    @Override
     public String describe() {
       return "send " + snapshot + " to " + targetDir;
     }
 
+    @Override
     public String command() {
       return BtrfsCommands.display(BtrfsCommands.send(snapshot, parent))
           + " | "
           + BtrfsCommands.display(BtrfsCommands.receive(targetDir));
     }
 
+    @Override
     public void runBy(Runner runner) throws BtrfsException {
       runner.send(this);
     }
@@ -98,22 +108,27 @@ public sealed interface Step {
 
   /** Delete subvolume {@code subvolume}; consecutive deletes in one directory run as one batch. */
   record Delete(Path subvolume, String reason) implements Operation {
+    @Override
     public String word() {
       return "delete";
     }
 
+    @Override
     public String subject() {
       return subvolume.getFileName().toString();
     }
 
+    @Override
     public String describe() {
       return "delete " + subvolume;
     }
 
+    @Override
     public String command() {
       return BtrfsCommands.display(BtrfsCommands.delete(List.of(subvolume)));
     }
 
+    @Override
     public void runBy(Runner runner) throws BtrfsException {
       runner.delete(List.of(this));
     }
@@ -124,22 +139,27 @@ public sealed interface Step {
    * this tool started. It never counted as a backup; its snapshot is sent again.
    */
   record RemoveIncomplete(Path subvolume, String reason) implements Operation {
+    @Override
     public String word() {
       return "remove";
     }
 
+    @Override
     public String subject() {
       return subvolume.getFileName().toString();
     }
 
+    @Override
     public String describe() {
       return "remove incomplete backup " + subvolume;
     }
 
+    @Override
     public String command() {
       return BtrfsCommands.display(BtrfsCommands.delete(List.of(subvolume)));
     }
 
+    @Override
     public void runBy(Runner runner) throws BtrfsException {
       runner.removeIncomplete(this);
     }

@@ -83,12 +83,12 @@ public final class RetentionRules {
      * it by less than a second, where "beyond" would not look true.
      */
     static boolean printsAsExactly(LocalDateTime time, LocalDateTime now, int days) {
-      return Duration.between(time, now).getSeconds() == Duration.ofDays(days).getSeconds();
+      return Duration.between(time, now).toSeconds() == Duration.ofDays(days).toSeconds();
     }
 
     private static String span(Duration d) {
       List<String> parts = new ArrayList<>();
-      long left = d.getSeconds();
+      long left = d.toSeconds();
       for (int i = 0; i < UNITS.length && parts.size() < 2; i++) {
         long n = left / UNIT_SECONDS[i];
         left %= UNIT_SECONDS[i];
