@@ -88,32 +88,19 @@ public final class Cli {
         for (Pair pair : pairs) {
           PairLocks.holderOf(lockDir, pair.name()).ifPresent(h -> busy.put(pair.name(), h));
         }
-        busy.forEach(
-            (pair, holder) ->
-                err.println(
-                    CommandLine.PROG
-                        + ": pair "
-                        + pair
-                        + " is busy: another run holds its lock ("
-                        + holder
-                        + "); a real run now would skip it"));
+        reportBusy(busy, "a real run now would skip it", err);
         return runPlan(options, config, pairs, busy, now, env, out, err);
       }
       try (PairLocks locks = PairLocks.in(lockDir, uid, command(options), now)) {
         Map<String, String> busy =
             locks.lock(pairs.stream().map(Pair::name).toList(), options.busyWait());
-        busy.forEach(
-            (pair, holder) ->
-                err.println(
-                    CommandLine.PROG
-                        + ": pair "
-                        + pair
-                        + " is busy: another run holds its lock ("
-                        + holder
-                        + "); skipped, nothing was done to it"
-                        + (options.busyWait().isZero()
-                            ? ""
-                            : " (waited " + options.busyWait().toSeconds() + " s)")));
+        reportBusy(
+            busy,
+            "skipped, nothing was done to it"
+                + (options.busyWait().isZero()
+                    ? ""
+                    : " (waited " + options.busyWait().toSeconds() + " s)"),
+            err);
         List<Pair> free = pairs.stream().filter(p -> !busy.containsKey(p.name())).toList();
         int exit =
             free.isEmpty()
@@ -134,6 +121,19 @@ public final class Cli {
               + "; nothing was done");
       return ExitCode.FAILED;
     }
+  }
+
+  private static void reportBusy(Map<String, String> busy, String consequence, PrintStream err) {
+    busy.forEach(
+        (pair, holder) ->
+            err.println(
+                CommandLine.PROG
+                    + ": pair "
+                    + pair
+                    + " is busy: another run holds its lock ("
+                    + holder
+                    + "); "
+                    + consequence));
   }
 
   /** How this run describes itself in the lock files it holds. */

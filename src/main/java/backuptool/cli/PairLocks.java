@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
@@ -99,22 +100,20 @@ final class PairLocks implements AutoCloseable {
       }
       try {
         Files.createDirectory(dir, PRIVATE_DIR);
-      } catch (java.nio.file.FileAlreadyExistsException e) {
+      } catch (FileAlreadyExistsException e) {
         // made at the same moment by another run: checked below like any other
       }
     }
     check(dir, uid);
+    // Read back as java.util.Properties; the values need no escaping (pair names are plain).
     ProcessHandle self = ProcessHandle.current();
-    Properties p = new Properties();
-    p.setProperty("pid", Long.toString(self.pid()));
-    p.setProperty("process_start", startMillis(self).map(Object::toString).orElse("unknown"));
-    p.setProperty("command", command);
-    p.setProperty("started", now.toString());
-    StringBuilder text = new StringBuilder("# the backup-tool run that holds this lock\n");
-    p.stringPropertyNames().stream()
-        .sorted()
-        .forEach(k -> text.append(k).append('=').append(p.getProperty(k)).append('\n'));
-    return new PairLocks(dir, text.toString());
+    String record =
+        "# the backup-tool run that holds this lock\n"
+            + ("pid=" + self.pid() + "\n")
+            + ("process_start=" + startMillis(self).map(Object::toString).orElse("unknown") + "\n")
+            + ("command=" + command + "\n")
+            + ("started=" + now + "\n");
+    return new PairLocks(dir, record);
   }
 
   /**
@@ -184,7 +183,7 @@ final class PairLocks implements AutoCloseable {
   private Optional<String> tryLock(String pair) throws Unsafe, IOException {
     Path file = file(dir, pair);
     if (!HELD.add(file)) {
-      return Optional.of("pid " + ProcessHandle.current().pid() + ", this same process");
+      return Optional.of("pid " + ProcessHandle.current().pid() + ": this same process");
     }
     FileChannel channel;
     try {
