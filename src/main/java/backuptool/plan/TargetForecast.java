@@ -7,7 +7,6 @@ import backuptool.retention.Verdict;
 import backuptool.scan.PairScan;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,12 +36,12 @@ final class TargetForecast {
             .filter(s -> waiting(scan, s) && !taken.contains(s.name().text()))
             .toList();
     Set<Snapshot> isArriving = new HashSet<>(arriving);
-    // The order they will have on the target: by the time in their names, and at equal times
-    // what is there already first, then the new ones in the order they are sent (as their btrfs
-    // generations will order them). The sort is stable.
+    // The order they will have on the target, where they keep their names: the one order of
+    // snapshots and backups (a name on the target is never taken twice, so generations, which
+    // differ between the two filesystems, never decide).
     List<Snapshot> all = new ArrayList<>(scan.backups());
     all.addAll(arriving);
-    all.sort(Comparator.comparing(s -> s.name().time()));
+    all.sort(Snapshot.ORDER);
     Snapshot newest = snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
     for (Verdict v : RetentionRules.decide(all, retention, now)) {
       if (!v.keep() && isArriving.contains(v.snapshot()) && !v.snapshot().equals(newest)) {
