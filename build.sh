@@ -10,6 +10,12 @@
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")" || exit 1
 logs=target/build-logs
+# Tests name files in non-ASCII, and the JVM takes its file name encoding from the locale: a
+# fresh machine or container often has none (POSIX, ASCII). As the launcher does, use C.UTF-8.
+case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+  *UTF-8* | *utf-8* | *UTF8* | *utf8*) ;;
+  *) export LC_ALL=C.UTF-8 ;;
+esac
 mkdir -p "$logs"
 MVN=(mvn -B --no-transfer-progress)
 
