@@ -10,6 +10,12 @@
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")" || exit 1
 logs=target/build-logs
+# Tests name files in non-ASCII, and the JVM takes its file name encoding from the locale: a
+# fresh machine or container often has none (POSIX, ASCII). As the launcher does, use C.UTF-8.
+case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+  *UTF-8* | *utf-8* | *UTF8* | *utf8*) ;;
+  *) export LC_ALL=C.UTF-8 ;;
+esac
 mkdir -p "$logs"
 MVN=(mvn -B --no-transfer-progress)
 
@@ -44,8 +50,9 @@ toolchain() {
   { java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' &&
     javac -version 2>&1 | grep -qE '^javac (1[7-9]|[2-9][0-9])'; } || missing+=(openjdk-17-jdk-headless)
   for entry in "${PROGRAMS[@]}"; do
-    # type -P: the program on PATH, not a shell builtin of the same name (kill).
-    type -P "${entry%%:*}" >/dev/null || missing+=("${entry#*:}")
+    # type -P: the program on PATH, not a shell builtin of the same name (kill); also in the
+    # sbin directories, which a non-root user's PATH on Debian lacks (mkfs.btrfs, losetup).
+    PATH="$PATH:/usr/sbin:/sbin" type -P "${entry%%:*}" >/dev/null || missing+=("${entry#*:}")
   done
   if [ ${#missing[@]} -ne 0 ]; then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -57,7 +64,8 @@ toolchain() {
       return 1
     fi
   fi
-  java -version 2>&1 | head -1; mvn -v | head -1; btrfs --version
+  # sed, not head: each output is read to its end (mvn fails writing into a closed pipe)
+  java -version 2>&1 | sed -n 1p; "${MVN[@]}" -v | sed -n 1p; btrfs --version
 }
 
 case "${1:-all}" in
