@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import org.approvaltests.Approvals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,28 @@ class SafetyScenariosTest {
     s.btrfs.makeWritable(Scenario.ROOT_BACKUPS.resolve("2026-11-20T10:00:00"));
     Approvals.verify(
         s.run("--backup", "--pair", "root") + "\n" + s.run("--purge", "--pair", "root"));
+  }
+
+  @Test
+  void theNextSendForgetsTheRecordsOfReceivesThatDidFinish() throws IOException {
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("root", "2026-11-20T10:00:00")
+            .backedUp("root", "2026-11-20T10:00:00");
+    // A run killed after its receive finished, before it noted so; and one killed before its
+    // receive created anything. Neither record is of an incomplete backup.
+    s.journal.started(Scenario.ROOT_BACKUPS, "2026-11-20T10:00:00");
+    s.journal.started(Scenario.ROOT_BACKUPS, "2026-11-19T10:00:00");
+    // An incomplete receive that a killed run left: its record must stay until it is removed.
+    s.btrfs.createSubvolume(Scenario.HOME_BACKUPS.resolve("2026-11-20T10:00:00"));
+    s.journal.started(Scenario.HOME_BACKUPS, "2026-11-20T10:00:00");
+    s.snapshot("root", "2026-11-21T10:00:00");
+
+    s.run("--backup", "--pair", "root");
+
+    assertEquals(0, s.lastExit);
+    assertEquals(Set.of(), s.journal.unfinished(Scenario.ROOT_BACKUPS));
+    assertEquals(Set.of("2026-11-20T10:00:00"), s.journal.unfinished(Scenario.HOME_BACKUPS));
   }
 
   @Test

@@ -155,6 +155,31 @@ public final class Executor {
         throw e; // a partial that is still there stays recorded, for the next run to remove
       }
       forget(received);
+      forgetFinished(s.targetDir());
+    }
+  }
+
+  /**
+   * Forgets the records of receives that did finish, or whose subvolume is gone: a kill between the
+   * end of a receive and the journal's update leaves the name of a complete backup behind. Such a
+   * record never costs data (removal also needs btrfs to show that no receive completed), but
+   * nothing else would ever clear it.
+   */
+  private void forgetFinished(Path targetDir) throws BtrfsException {
+    Set<String> names;
+    try {
+      names = journal.unfinished(targetDir);
+    } catch (IOException e) {
+      throw new BtrfsException(
+          "cannot read the receive journal in " + targetDir + ": " + e.getMessage(), e);
+    }
+    for (String name : names) {
+      Path path = targetDir.resolve(name);
+      PathInfo.Kind kind = btrfs.inspect(path).kind();
+      if (kind == PathInfo.Kind.MISSING
+          || (kind == PathInfo.Kind.SUBVOLUME && btrfs.receiveCompleted(path))) {
+        forget(path);
+      }
     }
   }
 
