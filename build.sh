@@ -42,6 +42,7 @@ PROGRAMS=(
   mount:mount umount:mount losetup:mount                         # loop-mounted test filesystems
   kill:procps                                                    # fault tests signal processes
   env:coreutils truncate:coreutils find:findutils xargs:findutils diff:diffutils # tests, demo
+  man:man-db groff:groff-base                                    # the man page is checked
 )
 
 toolchain() {
@@ -68,6 +69,19 @@ toolchain() {
   java -version 2>&1 | sed -n 1p; "${MVN[@]}" -v | sed -n 1p; btrfs --version
 }
 
+man_page() { # target/backup-tool.1 from the jar's --help and src/packaging/man; no warnings
+  local warnings
+  src/packaging/man/make-man.sh target/backup-tool.jar target/backup-tool.1 || return 1
+  # man's default warnings (undefined macros), then all of groff's
+  warnings=$(MANWIDTH=80 man --warnings -l target/backup-tool.1 2>&1 >/dev/null &&
+    groff -man -ww -z target/backup-tool.1 2>&1) || return 1
+  if [ -n "$warnings" ]; then
+    printf 'warnings in target/backup-tool.1 (man --warnings, groff -ww):\n%s\n' "$warnings"
+    return 1
+  fi
+  MANWIDTH=80 man -l target/backup-tool.1 # the page as read, in the log
+}
+
 case "${1:-all}" in
   all)
     step toolchain toolchain
@@ -77,6 +91,7 @@ case "${1:-all}" in
     step test "${MVN[@]}" surefire:test
     grep -hE 'Tests run:|real btrfs' "$logs/test.log" | grep -vE '^\[INFO\] Tests run:.*in ' | tail -n 3
     step package "${MVN[@]}" -DskipTests package
+    step man man_page
     echo "build ok: ./backup-tool --help"
     ;;
   format)
@@ -86,6 +101,11 @@ case "${1:-all}" in
     step toolchain toolchain
     step package "${MVN[@]}" -DskipTests package
     exec tests/demo.sh
+    ;;
+  man)
+    step toolchain toolchain
+    step package "${MVN[@]}" -DskipTests package
+    step man man_page
     ;;
   bench)
     step toolchain toolchain
