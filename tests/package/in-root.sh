@@ -7,7 +7,7 @@ export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
 cd /root/backup-tool
 out=/root/out
 mkdir -p "$out"
-phase() { printf '%-44s' "$1"; }
+phase() { printf "%-46s " "$1"; }
 fail() { echo "FAILED: $*"; exit 1; }
 ok() { echo "ok${1:+ ($1)}"; }
 

@@ -26,7 +26,7 @@ cleanup() {
   if [ "${PKGTEST_KEEP:-0}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-phase() { printf '%-44s' "$1"; }
+phase() { printf "%-46s " "$1"; }
 took() { echo "ok ($((SECONDS - $1)) s)"; }
 
 for p in debootstrap:debootstrap mkfs.btrfs:btrfs-progs git:git; do
@@ -62,7 +62,7 @@ done
 # The machine's disk (a volume to protect and its snapshot directory) and a backup disk.
 for fs in disk backup; do
   truncate -s 300M "$work/$fs.img"
-  mkfs.btrfs -q "$work/$fs.img"
+  mkfs.btrfs -q "$work/$fs.img" >/dev/null
   mkdir -p "$R/mnt/$fs"
   mount -o loop "$work/$fs.img" "$R/mnt/$fs" # umount frees the loop device (autoclear)
   mounted+=("$R/mnt/$fs")
