@@ -118,7 +118,7 @@ units() {
   # --man=no: the page is checked by the man step, and is not installed on this machine
   out=$(systemd-analyze verify --man=no "$dir"/* 2>&1)
   rm -rf "$dir"
-  echo "${out:-units ok: $(ls target/deb-root/lib/systemd/system | tr '\n' ' ')}"
+  echo "${out:-units ok: $(cd target/deb-root/lib/systemd/system && echo *)}"
   [ -z "$out" ]
 }
 

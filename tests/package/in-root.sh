@@ -153,4 +153,4 @@ done
 [ "$(dpkg-query -W -f='${db:Status-Status}' backup-tool 2>/dev/null || echo gone)" != installed ] || fail "still installed"
 [ "$(snaps)" = 3 ] || fail "$(snaps) pre-upgrade snapshots after purge, wanted 3"
 [ "$(ls /mnt/backup/vol)" = "$backups_before" ] || fail "the backups changed: $(ls /mnt/backup/vol)"
-ok "$(ls /mnt/disk/snaps | wc -l) snapshots, $(ls /mnt/backup/vol | wc -l) backups kept"
+ok "$(find /mnt/disk/snaps /mnt/backup/vol -mindepth 1 -maxdepth 1 | wc -l) snapshots and backups kept"
