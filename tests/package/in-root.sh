@@ -37,6 +37,9 @@ touch src/main/java/backuptool/cli/Main.java
 [ ! -e /root/mvn-called ] || fail "the installed launcher ran mvn"
 rm /usr/local/bin/mvn
 ok
+# From here on as an administrator would work: not in the checkout, whose ./backup_config.toml
+# the tool would take before /etc/backup-tool's.
+cd /
 
 phase "man backup-tool, without warnings"
 apt-get install -y -q man-db >"$out/man-db.log" 2>&1 || { cat "$out/man-db.log"; fail "man-db"; }
@@ -137,6 +140,7 @@ ok "$(grep '^backup-tool: ' "$out/fail.log")"
 
 phase "apt-get remove: apt still works"
 backups_before=$(ls /mnt/backup/vol)
+dpkg -L backup-tool >"$out/files"
 apt-get remove -y -q backup-tool >"$out/remove.log" 2>&1 || fail "$(cat "$out/remove.log")"
 [ ! -e /usr/bin/backup-tool ] || fail "/usr/bin/backup-tool is still there"
 [ -e /etc/apt/apt.conf.d/80backup-tool ] || fail "the conffile went on remove"
@@ -151,6 +155,10 @@ for f in /etc/backup-tool /etc/apt/apt.conf.d/80backup-tool /var/cache/backup-to
   [ ! -e "$f" ] || fail "$f is still there after purge"
 done
 [ "$(dpkg-query -W -f='${db:Status-Status}' backup-tool 2>/dev/null || echo gone)" != installed ] || fail "still installed"
+# Every file the package had is gone (directories may be shared with other packages).
+while read -r f; do
+  [ -d "$f" ] || [ ! -e "$f" ] || fail "$f is still there after purge"
+done <"$out/files"
 [ "$(snaps)" = 3 ] || fail "$(snaps) pre-upgrade snapshots after purge, wanted 3"
 [ "$(ls /mnt/backup/vol)" = "$backups_before" ] || fail "the backups changed: $(ls /mnt/backup/vol)"
 ok "$(find /mnt/disk/snaps /mnt/backup/vol -mindepth 1 -maxdepth 1 | wc -l) snapshots and backups kept"
