@@ -98,6 +98,11 @@ install_missing() {
 # The man page (from the jar's --help), then the .deb from the jar and the checkout.
 deb() {
   rm -f target/backup-tool_*_all.deb
+  if [ ! -x src/packaging/man/make-man.sh ] || [ ! -f src/packaging/completion/backup-tool ]; then
+    echo "src/packaging/man/make-man.sh or src/packaging/completion/backup-tool is missing: the"
+    echo "package ships the man page and completion made there (issue #11); merge that work first"
+    return 1
+  fi
   src/packaging/man/make-man.sh target/backup-tool.jar target/backup-tool.1 &&
     src/packaging/deb.sh target/backup-tool.jar target/backup-tool.1 target
 }
