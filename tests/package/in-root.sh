@@ -159,6 +159,7 @@ done
 while read -r f; do
   [ -d "$f" ] || [ ! -e "$f" ] || fail "$f is still there after purge"
 done <"$out/files"
-[ "$(snaps)" = 3 ] || fail "$(snaps) pre-upgrade snapshots after purge, wanted 3"
+# 3 before, and one more by the hook when apt removed backup-tool (the failing pair aside)
+[ "$(snaps)" = 4 ] || fail "$(snaps) pre-upgrade snapshots after purge, wanted 4"
 [ "$(ls /mnt/backup/vol)" = "$backups_before" ] || fail "the backups changed: $(ls /mnt/backup/vol)"
 ok "$(find /mnt/disk/snaps /mnt/backup/vol -mindepth 1 -maxdepth 1 | wc -l) snapshots and backups kept"
