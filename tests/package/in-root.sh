@@ -104,6 +104,11 @@ bash -c '/usr/lib/backup-tool/apt-pre-invoke; /usr/lib/backup-tool/apt-pre-invok
 [ "$(grep -c 'pre-upgrade snapshot' "$out/twice.err")" = 1 ] || fail "$(cat "$out/twice.err")"
 ok
 
+phase "reinstall keeps the edited configuration"
+apt-get install -y -q --reinstall "/root/backup-tool/$deb" >"$out/reinstall.log" 2>&1 || fail "$(cat "$out/reinstall.log")"
+grep -q '^name = "vol"$' "$config" || fail "the configuration was replaced"
+ok
+
 phase "the launcher's class-data archive"
 backup-tool --backup --all -q
 ls /var/cache/backup-tool/backup-tool-*.jsa >/dev/null || fail "no archive in /var/cache/backup-tool"
