@@ -11,8 +11,9 @@
 #                       systemd-analyze verify (both also part of the default build)
 #   ./build.sh install  installs into $DESTDIR$PREFIX (default PREFIX=/usr/local; root unless
 #                       DESTDIR is set); src/packaging/install.sh says what goes where
-#   ./build.sh package-test  the package in a fresh Debian 12 root (root, network, ~10 min;
-#                       tests/package/run.sh)
+#   ./build.sh package-test  the package in a fresh Debian 12 root (root, network, ~3 min;
+#                       tests/package/run.sh; not in the default build: it needs debootstrap,
+#                       the Debian mirror and loop devices, and would double its time)
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")" || exit 1
 logs=target/build-logs

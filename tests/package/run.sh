@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The package test (./build.sh package-test, as root, with network; about 10 minutes): in a fresh
+# The package test (./build.sh package-test, as root, with network; 2-4 minutes): in a fresh
 # Debian 12 root made by debootstrap with only git added, clone this checkout, ./build.sh deb,
 # apt-get install the package, and check what a user gets (in-root.sh): --help, the man page,
 # the completion, no build at run time, the pre-upgrade snapshot through real apt-get runs, a
