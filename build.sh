@@ -7,6 +7,15 @@
 #   ./build.sh demo     try the tool on two throwaway loop-mounted btrfs filesystems (root)
 #   ./build.sh bench    the benchmark against btrbk and the raw btrfs pipe (root, ~15 min;
 #                       results in target/bench/results.md, see docs/performance.md)
+#   ./build.sh deb      target/backup-tool_VERSION_all.deb, checked with lintian and
+#                       systemd-analyze verify (both also part of the default build)
+#   ./build.sh install  installs into $DESTDIR$PREFIX (default PREFIX=/usr/local; root unless
+#                       DESTDIR is set); src/packaging/install.sh says what goes where
+#   ./build.sh man      target/backup-tool.1 from the tool's help, checked for warnings (also part
+#                       of the default build)
+#   ./build.sh package-test  the package in a fresh Debian 12 root (root, network, ~3 min;
+#                       tests/package/run.sh; not in the default build: it needs debootstrap,
+#                       the Debian mirror and loop devices, and would double its time)
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")" || exit 1
 logs=target/build-logs
@@ -45,15 +54,38 @@ PROGRAMS=(
   man:man-db groff:groff-base                                    # the man page is checked
 )
 
+# What building and checking the Debian package needs: dpkg-deb, lintian, and systemd-analyze
+# (in the systemd package, which a minimal Debian or a container lacks).
+PACKAGING_PROGRAMS=(dpkg-deb:dpkg gzip:gzip md5sum:coreutils lintian:lintian systemd-analyze:systemd)
+
 toolchain() {
-  local missing=() entry
+  local missing=()
   # A JDK 17 or newer: javac, and the java that Maven and the tests run.
   { java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' &&
     javac -version 2>&1 | grep -qE '^javac (1[7-9]|[2-9][0-9])'; } || missing+=(openjdk-17-jdk-headless)
-  for entry in "${PROGRAMS[@]}"; do
-    # type -P: the program on PATH, not a shell builtin of the same name (kill); also in the
-    # sbin directories, which a non-root user's PATH on Debian lacks (mkfs.btrfs, losetup).
-    PATH="$PATH:/usr/sbin:/sbin" type -P "${entry%%:*}" >/dev/null || missing+=("${entry#*:}")
+  install_missing "${missing[@]}" "${PROGRAMS[@]}" || return 1
+  # sed, not head: each output is read to its end (mvn fails writing into a closed pipe)
+  java -version 2>&1 | sed -n 1p; "${MVN[@]}" -v | sed -n 1p; btrfs --version
+}
+
+packaging_tools() {
+  install_missing "${PACKAGING_PROGRAMS[@]}" || return 1
+  dpkg-deb --version | sed -n 1p; lintian --version; systemd-analyze --version | sed -n 1p
+}
+
+# install_missing [PACKAGE | PROGRAM:PACKAGE]...: installs the packages given bare and those of
+# the programs that are not on PATH, with apt-get when root, or says what to install.
+install_missing() {
+  local missing=() entry
+  for entry in "$@"; do
+    case "$entry" in
+      *:*)
+        # type -P: the program on PATH, not a shell builtin of the same name (kill); also in
+        # the sbin directories, which a non-root user's PATH on Debian lacks (mkfs.btrfs).
+        PATH="$PATH:/usr/sbin:/sbin" type -P "${entry%%:*}" >/dev/null || missing+=("${entry#*:}")
+        ;;
+      *) missing+=("$entry") ;;
+    esac
   done
   if [ ${#missing[@]} -ne 0 ]; then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -65,8 +97,38 @@ toolchain() {
       return 1
     fi
   fi
-  # sed, not head: each output is read to its end (mvn fails writing into a closed pipe)
-  java -version 2>&1 | sed -n 1p; "${MVN[@]}" -v | sed -n 1p; btrfs --version
+}
+
+# The man page (from the jar's --help), then the .deb from the jar and the checkout.
+deb() {
+  rm -f target/backup-tool_*_all.deb
+  if [ ! -x src/packaging/man/make-man.sh ] || [ ! -f src/packaging/completion/backup-tool ]; then
+    echo "src/packaging/man/make-man.sh or src/packaging/completion/backup-tool is missing: the"
+    echo "package ships the man page and completion made there (issue #11); merge that work first"
+    return 1
+  fi
+  src/packaging/man/make-man.sh target/backup-tool.jar target/backup-tool.1 &&
+    src/packaging/deb.sh target/backup-tool.jar target/backup-tool.1 target
+}
+
+# lintian on the package: errors fail the build; warnings are listed in the log and counted.
+lint() {
+  lintian --fail-on error --info target/backup-tool_*_all.deb
+}
+
+# systemd-analyze verify on the packaged units, with ExecStart pointed at the staged launcher
+# (verify checks that it exists). Its findings are warnings with exit 0: any output fails.
+units() {
+  local dir out unit
+  dir=$(mktemp -d)
+  for unit in target/deb-root/lib/systemd/system/*; do
+    sed "s|/usr/bin/backup-tool|$PWD/target/deb-root/usr/bin/backup-tool|" "$unit" >"$dir/${unit##*/}"
+  done
+  # --man=no: the page is checked by the man step, and is not installed on this machine
+  out=$(systemd-analyze verify --man=no "$dir"/* 2>&1)
+  rm -rf "$dir"
+  echo "${out:-units ok: $(cd target/deb-root/lib/systemd/system && echo *)}"
+  [ -z "$out" ]
 }
 
 man_page() { # target/backup-tool.1 from the jar's --help and src/packaging/man; no warnings
@@ -92,7 +154,36 @@ case "${1:-all}" in
     grep -hE 'Tests run:|real btrfs' "$logs/test.log" | grep -vE '^\[INFO\] Tests run:.*in ' | tail -n 3
     step package "${MVN[@]}" -DskipTests package
     step man man_page
-    echo "build ok: ./backup-tool --help"
+    step pkgtools packaging_tools
+    step deb deb
+    step lintian lint
+    grep -cE '^[WI]: ' "$logs/lintian.log" | sed 's/^/lintian: no errors; warnings and notes: /'
+    step units units
+    echo "build ok: ./backup-tool --help; $(ls target/backup-tool_*_all.deb)"
+    ;;
+  deb)
+    step toolchain toolchain
+    step package "${MVN[@]}" -DskipTests package
+    step man man_page
+    step pkgtools packaging_tools
+    step deb deb
+    step lintian lint
+    step units units
+    echo "built $(ls target/backup-tool_*_all.deb); install it with: apt-get install ./target/$(cd target && ls backup-tool_*_all.deb)"
+    ;;
+  install)
+    step toolchain toolchain
+    step package "${MVN[@]}" -DskipTests package
+    step man man_page
+    if [ -z "${DESTDIR:-}" ] && [ "$(id -u)" -ne 0 ]; then
+      echo "./build.sh install writes to ${PREFIX:-/usr/local} and /etc: run it as root, or set DESTDIR" >&2
+      exit 1
+    fi
+    src/packaging/install.sh target/backup-tool.jar target/backup-tool.1 || exit 1
+    echo "installed into ${DESTDIR:-}${PREFIX:-/usr/local}; timers: see README, \"Run it every night\""
+    ;;
+  package-test)
+    exec tests/package/run.sh
     ;;
   format)
     step format "${MVN[@]}" spotless:apply
@@ -113,7 +204,7 @@ case "${1:-all}" in
     exec tests/bench/bench.sh
     ;;
   *)
-    echo "usage: ./build.sh [all|format|demo|bench]" >&2
+    echo "usage: ./build.sh [all|format|demo|bench|man|deb|install|package-test]" >&2
     exit 2
     ;;
 esac

@@ -220,7 +220,12 @@ class BadInputTest {
     String kind = "command line";
     withGood(kind, "no verb, no pair", 2, "is required");
     withGood(kind, "--all alone", 2, "one of the arguments --snapshot --backup --purge", "--all");
-    withGood(kind, "no pair", 2, "one of the arguments --pair --all is required", "--backup");
+    withGood(
+        kind,
+        "no pair",
+        2,
+        "one of the arguments --pair --all --before-upgrade is required",
+        "--backup");
     withGood(
         kind,
         "two verbs",

@@ -61,7 +61,9 @@ class CommandLineTest {
             List.of("--backup", "--all", "--wait", "-1"),
             List.of("--backup", "--all", "--wait", "soon"),
             List.of("--backup", "--all", "--wait", "86401"),
-            List.of("--backup", "--pair", "root", "--pair", "nosuch", "--pair", "other"));
+            List.of("--backup", "--pair", "root", "--pair", "nosuch", "--pair", "other"),
+            List.of("--backup", "--before-upgrade"),
+            List.of("--snapshot", "--all", "--before-upgrade"));
     Scenario s = Scenario.standard(tmp);
     StringBuilder all = new StringBuilder();
     for (List<String> args : misuses) {

@@ -72,6 +72,9 @@ class ConfigErrorsTest {
             + "extra = 1\n");
     c.put(
         "a number too large", ROOT.replace("retention_days = 30", "retention_days = 99999999999"));
+    c.put(
+        "snapshot_before_upgrade not a boolean",
+        ROOT.replace("name = \"root\"\n", "name = \"root\"\nsnapshot_before_upgrade = \"yes\"\n"));
     return c;
   }
 

@@ -78,6 +78,13 @@ public final class Cli {
       err.println(CommandLine.PROG + ": error: " + e.getMessage());
       return ExitCode.USAGE;
     }
+    if (pairs.isEmpty()) { // only --before-upgrade can select no pair: the apt hook's usual case
+      if (options.output() != Options.Output.QUIET) {
+        out.println(
+            "No pair in " + config.file() + " has snapshot_before_upgrade = true: nothing to do.");
+      }
+      return ExitCode.OK;
+    }
     Path lockDir = config.lockDir().orElse(env.lockDir());
     int uid = env.privileges().effectiveUid();
     LocalDateTime now = LocalDateTime.now(env.clock()).withNano(0);
@@ -141,7 +148,9 @@ public final class Cli {
     return options.verb().flag()
         + (options.all()
             ? " --all"
-            : options.pairs().stream().map(p -> " --pair " + p).collect(Collectors.joining()));
+            : options.beforeUpgrade()
+                ? " --before-upgrade"
+                : options.pairs().stream().map(p -> " --pair " + p).collect(Collectors.joining()));
   }
 
   /**
@@ -254,10 +263,16 @@ public final class Cli {
     };
   }
 
-  /** The pairs named on the command line, in the configuration's order, or all of them. */
+  /**
+   * The pairs named on the command line, in the configuration's order, or all of them, or those
+   * that ask for a snapshot before an upgrade (possibly none).
+   */
   private static List<Pair> select(Options options, Config config) throws UsageException {
     if (options.all()) {
       return config.pairs();
+    }
+    if (options.beforeUpgrade()) {
+      return config.pairs().stream().filter(Pair::snapshotBeforeUpgrade).toList();
     }
     List<String> unknown =
         options.pairs().stream().filter(n -> config.pair(n).isEmpty()).map(Quote::shown).toList();

@@ -27,6 +27,7 @@ final class CommandLine {
           "--purge",
           "--pair",
           "--all",
+          "--before-upgrade",
           "--suffix",
           "--verbose",
           "--quiet",
@@ -58,7 +59,8 @@ final class CommandLine {
             .build()
             .usage(
                 """
-                ${prog} (--snapshot | --backup | --purge) (--pair NAME... | --all)
+                ${prog} (--snapshot | --backup | --purge)
+                                   (--pair NAME... | --all | --before-upgrade)
                                    [--suffix SUFFIX] [-v | -q] [--dry-run] [--wait SECONDS]
                                    [--config FILE] [-h] [--version]""")
             .description("Keeps btrfs snapshots and incremental backups, and explains each step.");
@@ -91,6 +93,11 @@ final class CommandLine {
         .addArgument("--all")
         .action(Arguments.storeTrue())
         .help("every pair in the configuration");
+    which
+        .addArgument("--before-upgrade")
+        .dest("before_upgrade")
+        .action(Arguments.storeTrue())
+        .help("pairs with snapshot_before_upgrade = true (apt hook)");
     parser
         .addArgument("--suffix")
         .metavar("SUFFIX")
@@ -163,6 +170,10 @@ final class CommandLine {
     List<String> named = ns.getList("pair");
     List<String> pairs = named == null ? List.of() : List.copyOf(new LinkedHashSet<>(named));
     Optional<String> suffix = Optional.ofNullable(ns.getString("suffix"));
+    boolean beforeUpgrade = ns.getBoolean("before_upgrade");
+    if (beforeUpgrade && verb != Verb.SNAPSHOT) {
+      throw new UsageException("--before-upgrade can only be used with --snapshot");
+    }
     if (suffix.isPresent() && verb != Verb.SNAPSHOT) {
       throw new UsageException("--suffix can only be used with --snapshot");
     }
@@ -180,6 +191,7 @@ final class CommandLine {
     return new Options(
         verb,
         pairs,
+        beforeUpgrade,
         suffix,
         output,
         ns.getBoolean("dry_run"),

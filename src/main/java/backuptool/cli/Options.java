@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Valid command-line options: one verb, the pairs named (each once, empty for --all), a suffix only
- * for snapshots, how much to print, and how long to wait for busy pairs.
+ * Valid command-line options: one verb, the pairs named (each once, empty for --all and
+ * --before-upgrade), a suffix only for snapshots, how much to print, and how long to wait for busy
+ * pairs. {@code beforeUpgrade}: the pairs whose configuration says snapshot_before_upgrade = true
+ * (--snapshot only; the apt hook's selection).
  */
 record Options(
     Verb verb,
     List<String> pairs,
+    boolean beforeUpgrade,
     Optional<String> suffix,
     Output output,
     boolean dryRun,
@@ -32,6 +35,6 @@ record Options(
   }
 
   boolean all() {
-    return pairs.isEmpty();
+    return pairs.isEmpty() && !beforeUpgrade;
   }
 }

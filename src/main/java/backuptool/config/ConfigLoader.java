@@ -37,6 +37,10 @@ public final class ConfigLoader {
           "retention_count",
           "target_retention_days",
           "target_retention_count");
+
+  /** Optional pair keys: a pair without them gets their default. */
+  private static final Set<String> OPTIONAL_PAIR_KEYS = Set.of("snapshot_before_upgrade");
+
   private static final int MAX_DAYS = 100_000;
   private static final int MAX_COUNT = 1_000_000;
 
@@ -121,7 +125,9 @@ public final class ConfigLoader {
       TomlTable table = array.getTable(i);
       TomlPosition where = array.inputPositionOf(i);
       PairReader reader = new PairReader(table, where, this);
-      checkKnown(table, Set.copyOf(PAIR_KEYS), "");
+      Set<String> known = new java.util.HashSet<>(PAIR_KEYS);
+      known.addAll(OPTIONAL_PAIR_KEYS);
+      checkKnown(table, known, "");
       Pair pair = reader.read();
       if (pair == null) {
         continue;
@@ -287,6 +293,7 @@ public final class ConfigLoader {
       Path target = path("target");
       Retention sourceKeep = retention("retention_days", "retention_count");
       Retention targetKeep = retention("target_retention_days", "target_retention_count");
+      boolean beforeUpgrade = bool("snapshot_before_upgrade");
       if (source != null && source.equals(target)) {
         fail(
             table.inputPositionOf("target"),
@@ -297,7 +304,7 @@ public final class ConfigLoader {
       if (!ok) {
         return null;
       }
-      return new Pair(name, volume, source, target, sourceKeep, targetKeep);
+      return new Pair(name, volume, source, target, sourceKeep, targetKeep, beforeUpgrade);
     }
 
     private String string(String key) {
@@ -312,6 +319,21 @@ public final class ConfigLoader {
           table.inputPositionOf(key),
           "'" + key + "' must be a string, not " + TomlTypes.describe(value));
       return null;
+    }
+
+    /** An optional true/false key: false when absent. */
+    private boolean bool(String key) {
+      Object value = table.get(key);
+      if (value == null) {
+        return false;
+      }
+      if (value instanceof Boolean b) {
+        return b;
+      }
+      fail(
+          table.inputPositionOf(key),
+          "'" + key + "' must be true or false, not " + TomlTypes.describe(value));
+      return false;
     }
 
     private Path path(String key) {

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A backup pair: live subvolume {@code originalVolume}, its snapshots in {@code source}, their
- * backups in {@code target}. Paths are absolute and normalised.
+ * backups in {@code target}. Paths are absolute and normalised. {@code snapshotBeforeUpgrade}: the
+ * apt hook's {@code --snapshot --before-upgrade} selects this pair.
  */
 public record Pair(
     String name,
@@ -12,7 +13,8 @@ public record Pair(
     Path source,
     Path target,
     Retention sourceRetention,
-    Retention targetRetention) {
+    Retention targetRetention,
+    boolean snapshotBeforeUpgrade) {
 
   public Pair {
     for (Path p : new Path[] {originalVolume, source, target}) {
@@ -20,5 +22,16 @@ public record Pair(
         throw new IllegalArgumentException("not absolute: " + p);
       }
     }
+  }
+
+  /** A pair that the apt hook leaves alone (the key's default). */
+  public Pair(
+      String name,
+      Path originalVolume,
+      Path source,
+      Path target,
+      Retention sourceRetention,
+      Retention targetRetention) {
+    this(name, originalVolume, source, target, sourceRetention, targetRetention, false);
   }
 }
