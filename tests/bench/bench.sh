@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark of issue 5: backup-tool side by side with btrbk and with the raw
-# `btrfs send | btrfs receive` pipe, on loop-mounted btrfs fixtures of 40, 4,000 and 10,000
-# snapshots. Run as root through `./build.sh bench`, which builds the jar first.
+# `btrfs send | btrfs receive` pipe, on loop-mounted btrfs fixtures of one pair with 40 and
+# 1,000 snapshots and of 4 pairs with 40, 4,000 and 10,000 snapshots in all. Run as root through `./build.sh bench`, which builds the jar first.
 #
 # Everything it creates lives in one fresh directory /var/tmp/backup-tool-bench/run.XXXXXX
 # (sparse images and their loop mounts); it is unmounted, detached and deleted on exit, also
@@ -11,10 +11,11 @@
 # Output: a table of medians and ratios on stdout and in target/bench/results.md; every sample
 # in target/bench/samples.tsv; progress on stderr. What is measured, and how, is explained in
 # docs/performance.md. Settings (environment, defaults in brackets):
-#   BENCH_SIZES [40 4000 10000]     snapshots in all (4 pairs), each with its backup
+#   BENCH_SIZES [1x40 1x1000 4x40 4x4000 4x10000]   fixtures as PAIRSxSNAPSHOTS (snapshots in
+#                                   all, each with its backup; a bare N means 4xN)
 #   BENCH_REPS_SMALL [9] BENCH_REPS_MID [7] BENCH_REPS_LARGE [5]   dry-run repetitions
 #                                   for up to 100, up to 5,000 and more snapshots
-#   BENCH_PURGE_SIZE [4000]         the fixture whose real purge (about half) is timed
+#   BENCH_PURGE_SIZE [4x4000]         the fixture whose real purge (about half) is timed
 #   BENCH_REPS_PURGE [3] BENCH_REPS_XFER [3] BENCH_REPS_START [15]
 #   BENCH_XFER_MIB [1024]           size of the full and of the incremental transfer (0: none)
 #   BENCH_OUT [target/bench]        where the results go
@@ -28,16 +29,16 @@ jar="$root/target/backup-tool.jar"
 out=${BENCH_OUT:-$root/target/bench}
 base=/var/tmp/backup-tool-bench
 
-sizes=${BENCH_SIZES:-40 4000 10000}
+sizes=${BENCH_SIZES:-1x40 1x1000 4x40 4x4000 4x10000}
 reps_small=${BENCH_REPS_SMALL:-9}
 reps_mid=${BENCH_REPS_MID:-7}
 reps_large=${BENCH_REPS_LARGE:-5}
-purge_size=${BENCH_PURGE_SIZE:-4000}
+purge_size=${BENCH_PURGE_SIZE:-4x4000}
 reps_purge=${BENCH_REPS_PURGE:-3}
 reps_xfer=${BENCH_REPS_XFER:-3}
 reps_start=${BENCH_REPS_START:-15}
 xfer_mib=${BENCH_XFER_MIB:-1024}
-pairs=4
+pairs=4 # of the fixture being built or measured (set by fixture)
 batch=500 # snapshots per `btrfs send -p PARENT s1 s2 ... | btrfs receive` when building fixtures
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -222,13 +223,18 @@ btrbk_names() {
     }' "$1" "$2"
 }
 
-# fixture N: ours (src$N, dst$N) with N snapshots in all over $pairs pairs and their backups
+# spec SIZE: PxN as given (a bare N means 4 pairs: the fixtures of issue 5)
+spec() { case $1 in *x*) printf '%s' "$1" ;; *) printf '4x%s' "$1" ;; esac; }
+
+# fixture PxN: ours (srcPxN, dstPxN) with N snapshots in all over P pairs and their backups
 # really received; then btrbk's (bsrc$N, bdst$N): byte copies of those images with a new fsid
 # (btrfstune -m) and btrbk's names, so both tools see the same subvolumes, uuids and received
 # uuids. Pristine copies of both source images are kept when N is the purge fixture.
 fixture() {
-  local n=$1 per=$(($1 / pairs)) t0=$SECONDS p f fs pids=()
+  local n=$1 per t0=$SECONDS p f fs pids=()
   local s d
+  pairs=${n%x*}
+  per=$((${n#*x} / pairs))
   log "fixture $n: $pairs pairs x $per snapshots, each with its received backup"
   new_fs "src$n" 8G nobarrier
   new_fs "dst$n" 8G nobarrier
@@ -247,8 +253,8 @@ fixture() {
   for p in $(seq 1 "$pairs"); do
     receive_all "$s/snaps/pair$p" "$d/pair$p" "$work/names$n" || die "fixture $n: receiving pair$p failed"
   done
-  [ "$(count_entries "$s/snaps")" -eq "$n" ] || die "fixture $n: wrong number of snapshots"
-  [ "$(received_count "$d")" -eq "$n" ] || die "fixture $n: wrong number of received backups"
+  [ "$(count_entries "$s/snaps")" -eq "${n#*x}" ] || die "fixture $n: wrong number of snapshots"
+  [ "$(received_count "$d")" -eq "${n#*x}" ] || die "fixture $n: wrong number of received backups"
   umount_fs "src$n"
   umount_fs "dst$n"
   cp --sparse=always "$work/img/src$n.img" "$work/img/bsrc$n.img"
@@ -382,10 +388,10 @@ dry() {
   esac
 }
 
-dry_runs() { # dry_runs N: warm-up, alternating timed repetitions, one counted run of each
+dry_runs() { # dry_runs PxN: warm-up, alternating timed repetitions, one counted run of each
   local n=$1 reps=$reps_small r k t0=$SECONDS
-  [ "$n" -gt 100 ] && reps=$reps_mid
-  [ "$n" -gt 5000 ] && reps=$reps_large
+  [ "${n#*x}" -gt 100 ] && reps=$reps_mid
+  [ "${n#*x}" -gt 5000 ] && reps=$reps_large
   fresh_jar
   for k in ours-backup ours-purge btrbk-dryrun btrbk-prune; do dry "$k" "$n" untimed; done
   grep -q 'nothing to send, the newest snapshot' "$work/logs/dry-backup_ours_$n.out" ||
@@ -559,7 +565,9 @@ jar_at_start=$(jar_sum)
 
 log "work directory $work"
 starts
+purge_size=$(spec "$purge_size")
 for n in $sizes; do
+  n=$(spec "$n")
   fixture "$n"
   dry_runs "$n"
   [ "$n" = "$purge_size" ] && purges "$n"

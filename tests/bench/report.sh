@@ -75,10 +75,23 @@ row() {
   printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(cell "$2")" "$(cell "$3")" "$r" "$p" "$c" "$t" "$v"
 }
 
-sizes=$(awk -F'\t' '$1 ~ /^dry-backup\/ours\// { split($1, p, "/"); print p[3] }' "$dir/samples.tsv" | sort -un)
-purge_sizes=$(awk -F'\t' '$1 ~ /^purge\/ours\// { split($1, p, "/"); print p[3] }' "$dir/samples.tsv" | sort -un)
-target_for() { if [ "$1" -le 100 ]; then echo 1.0; elif [ "$1" -le 5000 ]; then echo 0.4; else echo 0.2; fi; }
-fmt() { # 10000 -> 10,000
+# Fixtures in the order they ran: PxN (P pairs, N snapshots in all), or a bare N (4 pairs, older runs).
+sizes=$(awk -F'\t' '$1 ~ /^dry-backup\/ours\// { split($1, p, "/"); if (!(p[3] in seen)) { seen[p[3]]; print p[3] } }' "$dir/samples.tsv")
+purge_sizes=$(awk -F'\t' '$1 ~ /^purge\/ours\// { split($1, p, "/"); if (!(p[3] in seen)) { seen[p[3]]; print p[3] } }' "$dir/samples.tsv")
+# Targets of issue 12: one pair, 40: 0.8x; one pair, 1,000: 0.4x; 4 pairs: 1.0x up to 100
+# snapshots, 0.4x up to 5,000, 0.2x above.
+target_for() {
+  local p=4 n=$1
+  case $1 in *x*) p=${1%x*} n=${1#*x} ;; esac
+  if [ "$p" -eq 1 ]; then
+    if [ "$n" -le 100 ]; then echo 0.8; else echo 0.4; fi
+  elif [ "$n" -le 100 ]; then echo 1.0; elif [ "$n" -le 5000 ]; then echo 0.4; else echo 0.2; fi
+}
+fmt() { # 10000 -> 10,000; 1x1000 -> "1 pair, 1,000"; 4x40 -> "4 pairs, 40"
+  case $1 in
+    1x*) printf '1 pair, '; fmt "${1#*x}"; return ;;
+    *x*) printf '%s pairs, ' "${1%x*}"; fmt "${1#*x}"; return ;;
+  esac
   local n=$1 s=""
   while [ "${#n}" -gt 3 ]; do
     s=",${n: -3}$s"
@@ -115,8 +128,27 @@ done
 row "full transfer, ${meta[xfer_mib]:-?} MiB: \`--backup --all\` vs \`btrfs send \\| btrfs receive\`" xfer-full/ours xfer-full/raw 1.03
 row "incremental transfer, ${meta[xfer_mib]:-?} MiB: \`--backup --all\` vs \`btrfs send -p \\| btrfs receive\`" xfer-incr/ours xfer-incr/raw 1.03
 row "process start: \`--help\` vs \`btrbk --help\`" start-help/ours start-help/btrbk -
-row "process start: \`--version\` vs \`btrbk --version\`" start-version/ours start-version/btrbk -
+row "process start: \`--version\` vs \`btrbk --version\`" start-version/ours start-version/btrbk 1.0
 row "process start: \`--version\` vs a bare \`java -version\` (the JVM's floor)" start-version/ours start/java-version -
+
+# Transfers (issue 12): at most 0.15 s over the raw pipe: the median of the paired differences.
+for k in full incr; do
+  d=$(awk -F'\t' -v a="xfer-$k/ours" -v b="xfer-$k/raw" '
+    $6 != "" && $1 == a { x[$6] = $2 }
+    $6 != "" && $1 == b { y[$6] = $2 }
+    END {
+      n = 0
+      for (r in x) if (r in y) q[++n] = x[r] - y[r]
+      if (n == 0) exit
+      for (i = 2; i <= n; i++) { v = q[i]; for (j = i - 1; j >= 1 && q[j] > v; j--) q[j + 1] = q[j]; q[j + 1] = v }
+      m = n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2
+      printf "%+.3f s (%+.3f to %+.3f, n=%d): %s", m, q[1], q[n], n, (m <= 0.15 ? "met" : "**missed**")
+    }' "$dir/samples.tsv")
+  if [ -n "$d" ]; then
+    echo
+    echo "Transfer ($k): backup-tool minus the raw pipe, paired median, target at most +0.150 s: $d."
+  fi
+done
 
 echo
 echo "## Peak RSS (largest of the repetitions)"
