@@ -2,7 +2,8 @@
 # One command for everything: ./build.sh checks the toolchain (installing what is missing
 # with apt-get when run as root), resolves dependencies, checks formatting, compiles, runs
 # every test (the real-btrfs ones need root), and builds the jar the launcher runs.
-#   ./build.sh          everything above
+#   ./build.sh          everything above, and both launchers' class-data archive (Java 17) and
+#                       AOT cache (Java 25 or later, when installed): tests/launcher/check.sh
 #   ./build.sh format   rewrite the sources in the project's format
 #   ./build.sh demo     try the tool on two throwaway loop-mounted btrfs filesystems (root)
 #   ./build.sh bench    the benchmark against btrbk and the raw btrfs pipe (root, ~15 min;
@@ -153,6 +154,8 @@ case "${1:-all}" in
     step test "${MVN[@]}" surefire:test
     grep -hE 'Tests run:|real btrfs' "$logs/test.log" | grep -vE '^\[INFO\] Tests run:.*in ' | tail -n 3
     step package "${MVN[@]}" -DskipTests package
+    step launchers tests/launcher/check.sh
+    grep -hE '^java[0-9]+|^no Java' "$logs/launchers.log"
     step man man_page
     step pkgtools packaging_tools
     step deb deb
