@@ -19,6 +19,9 @@
 #   BENCH_REPS_PURGE [3] BENCH_REPS_XFER [3] BENCH_REPS_START [15]
 #   BENCH_XFER_MIB [1024]           size of the full and of the incremental transfer (0: none)
 #   BENCH_OUT [target/bench]        where the results go
+#   JAVA_HOME                       the runtime the launcher uses (otherwise the newest of 17 or
+#                                   later); set it to measure each runtime: the meta data and
+#                                   the bare `java -version` follow it
 set -euo pipefail
 export LC_ALL=C
 
@@ -535,7 +538,7 @@ starts() { # process start: ours --help/--version, btrbk's, and a bare JVM for t
     timed start-help/btrbk btrbk --help
     timed start-version/ours "$tool" --version
     timed start-version/btrbk btrbk --version
-    timed start/java-version java -version
+    timed start/java-version "${JAVA_HOME:+$JAVA_HOME/bin/}java" -version
   done
   log "process start: $reps_start repetitions in $((SECONDS - t0)) s"
 }
@@ -549,7 +552,8 @@ jar_at_start=$(jar_sum)
   printf 'nproc=%s\n' "$(nproc)"
   printf 'memory=%s\n' "$(free -m | awk '/^Mem:/ { print $2 " MiB" }')"
   printf 'kernel=%s\n' "$(uname -r)"
-  printf 'java=%s\n' "$(java -version 2>&1 | head -n 2 | tail -n 1)"
+  # The launcher picks JAVA_HOME's runtime when it is set, otherwise the newest of 17 or later.
+  printf 'java=%s\n' "$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -n 2 | tail -n 1)${JAVA_HOME:+ (JAVA_HOME=$JAVA_HOME)}"
   printf 'btrfs=%s\n' "$(btrfs --version)"
   printf 'btrbk=%s\n' "$(btrbk --version | head -n 1)"
   printf 'jar=%s\n' "$jar_at_start"
