@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import backuptool.btrfs.SubvolumeListParser.Listed;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class SubvolumeListParserTest {
@@ -75,6 +78,54 @@ class SubvolumeListParserTest {
             + line(258, "backups/2026-11-20T10:00:00")
             + "\n";
     assertThrows(BtrfsException.class, () -> SubvolumeListParser.parse(out));
+  }
+
+  /** The pattern the parser used before it read lines by hand: both must agree on every line. */
+  private static final Pattern FORMER =
+      Pattern.compile(
+          "ID \\d+ gen \\d+ cgen (\\d+) top level \\d+ parent_uuid (\\S+) +received_uuid (\\S+)"
+              + " +uuid (\\S+) path (.+)");
+
+  @Test
+  void readsExactlyTheLinesTheFormerPatternMatched() throws BtrfsException {
+    List<String> bits =
+        List.of(" ", "  ", "\t", "\r", "\u2028", "\u00a0", "0", "9", "x", "-", "\u0660", "path ");
+    Random random = new Random(12);
+    String good = line(300, "backups/a b");
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder(good);
+      for (int k = random.nextInt(3); k >= 0; k--) {
+        int at = random.nextInt(b.length() + 1);
+        if (random.nextBoolean() && at < b.length()) {
+          b.deleteCharAt(at);
+        } else {
+          b.insert(at, bits.get(random.nextInt(bits.size())));
+        }
+      }
+      String mutated = b.toString();
+      var m = FORMER.matcher(mutated);
+      Map<String, Listed> got;
+      try {
+        got = SubvolumeListParser.parse(line(256, "first") + "\n" + mutated + "\n");
+      } catch (BtrfsException e) {
+        // Only a second subvolume line with the first one's path is refused.
+        assertEquals(true, m.matches() && m.group(5).equals("first"), mutated);
+        continue;
+      }
+      if (m.matches()) {
+        String path = m.group(5).startsWith("<FS_TREE>/") ? m.group(5).substring(10) : m.group(5);
+        assertEquals(2, got.size(), mutated);
+        Listed l = got.get(path);
+        assertEquals(m.group(4), l.uuid(), mutated);
+        assertEquals(Long.parseLong(m.group(1)), l.generation(), mutated);
+        assertEquals(
+            m.group(2).equals("-") ? Optional.empty() : Optional.of(m.group(2)), l.parentUuid());
+        assertEquals(
+            m.group(3).equals("-") ? Optional.empty() : Optional.of(m.group(3)), l.receivedUuid());
+      } else {
+        assertEquals(Map.of("first\n" + mutated, got.get("first\n" + mutated)), got, mutated);
+      }
+    }
   }
 
   private static String line(int id, String path) {

@@ -3,8 +3,6 @@ package backuptool.btrfs;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Parses the output of {@link BtrfsCommands#listReadOnly} (btrfs-progs 6.2 has no JSON output for
@@ -21,10 +19,13 @@ final class SubvolumeListParser {
       Optional<String> receivedUuid,
       long generation) {}
 
-  private static final Pattern LINE =
-      Pattern.compile(
-          "ID \\d+ gen \\d+ cgen (\\d+) top level \\d+ parent_uuid (\\S+) +received_uuid (\\S+)"
-              + " +uuid (\\S+) path (.+)");
+  /**
+   * The fields of one subvolume line: {@code ID \d+ gen \d+ cgen (\d+) top level \d+ parent_uuid
+   * (\S+) +received_uuid (\S+) +uuid (\S+) path (.+)}, read by hand (a regular expression per line
+   * was a good part of a cold run's scan).
+   */
+  private record Fields(
+      String cgen, String parentUuid, String receivedUuid, String uuid, String path) {}
 
   /** With {@code -a}, paths of subvolumes outside the listed one carry this prefix. */
   private static final String TOP_LEVEL_PREFIX = "<FS_TREE>/";
@@ -37,15 +38,15 @@ final class SubvolumeListParser {
    */
   static Map<String, Listed> parse(String output) throws BtrfsException {
     Map<String, Listed> byPath = new HashMap<>();
-    Matcher current = null;
+    Fields current = null;
     StringBuilder path = new StringBuilder();
     for (String line : output.split("\n", -1)) {
-      Matcher m = LINE.matcher(line);
-      if (m.matches()) {
+      Fields m = fields(line);
+      if (m != null) {
         add(byPath, current, path);
         current = m;
         path.setLength(0);
-        path.append(m.group(5));
+        path.append(m.path());
       } else if (current != null) {
         path.append('\n').append(line);
       } else if (!line.isEmpty()) {
@@ -56,7 +57,7 @@ final class SubvolumeListParser {
     return byPath;
   }
 
-  private static void add(Map<String, Listed> byPath, Matcher m, StringBuilder rawPath)
+  private static void add(Map<String, Listed> byPath, Fields m, StringBuilder rawPath)
       throws BtrfsException {
     if (m == null) {
       return;
@@ -71,13 +72,99 @@ final class SubvolumeListParser {
     Listed listed =
         new Listed(
             path,
-            m.group(4),
-            absentIfDash(m.group(2)),
-            absentIfDash(m.group(3)),
-            Long.parseLong(m.group(1)));
+            m.uuid(),
+            absentIfDash(m.parentUuid()),
+            absentIfDash(m.receivedUuid()),
+            Long.parseLong(m.cgen()));
     if (byPath.putIfAbsent(path, listed) != null) {
       throw new BtrfsException(
           "btrfs subvolume list shows " + path + " twice; refusing to guess which is real");
+    }
+  }
+
+  /** The line's fields, or null when it is not a subvolume line (exactly as the pattern above). */
+  private static Fields fields(String line) {
+    Cursor c = new Cursor(line);
+    if (!c.literal("ID ") || !c.digits() || !c.literal(" gen ") || !c.digits()) {
+      return null;
+    }
+    if (!c.literal(" cgen ")) {
+      return null;
+    }
+    int from = c.at;
+    if (!c.digits()) {
+      return null;
+    }
+    String cgen = line.substring(from, c.at);
+    if (!c.literal(" top level ") || !c.digits() || !c.literal(" parent_uuid ")) {
+      return null;
+    }
+    String parentUuid = c.nonSpace();
+    if (parentUuid == null || !c.spaces() || !c.literal("received_uuid ")) {
+      return null;
+    }
+    String receivedUuid = c.nonSpace();
+    if (receivedUuid == null || !c.spaces() || !c.literal("uuid ")) {
+      return null;
+    }
+    String uuid = c.nonSpace();
+    if (uuid == null || !c.literal(" path ") || c.at == line.length()) {
+      return null;
+    }
+    String path = line.substring(c.at);
+    for (int i = 0; i < path.length(); i++) {
+      switch (path.charAt(i)) {
+        case '\n', '\r', '\u0085', '\u2028', '\u2029' -> {
+          return null; // what the pattern's '.' does not match
+        }
+        default -> {}
+      }
+    }
+    return new Fields(cgen, parentUuid, receivedUuid, uuid, path);
+  }
+
+  /** A position in one line, moved forward by what matches. */
+  private static final class Cursor {
+    private final String line;
+    private int at;
+
+    Cursor(String line) {
+      this.line = line;
+    }
+
+    boolean literal(String text) {
+      if (!line.startsWith(text, at)) {
+        return false;
+      }
+      at += text.length();
+      return true;
+    }
+
+    /** One or more ASCII digits ({@code \d+}). */
+    boolean digits() {
+      int from = at;
+      while (at < line.length() && line.charAt(at) >= '0' && line.charAt(at) <= '9') {
+        at++;
+      }
+      return at > from;
+    }
+
+    /** One or more spaces ({@code " +"}). */
+    boolean spaces() {
+      int from = at;
+      while (at < line.length() && line.charAt(at) == ' ') {
+        at++;
+      }
+      return at > from;
+    }
+
+    /** One or more characters that are not whitespace ({@code \S+}), or null. */
+    String nonSpace() {
+      int from = at;
+      while (at < line.length() && " \t\n\u000B\f\r".indexOf(line.charAt(at)) < 0) {
+        at++;
+      }
+      return at > from ? line.substring(from, at) : null;
     }
   }
 
