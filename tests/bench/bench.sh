@@ -466,8 +466,8 @@ purges() { # purges N: real purges, alternating, each from the same pristine ima
 }
 
 # transfers: one pair whose live volume holds $xfer_mib MiB of random data; snapshot S1 of it
-# is sent in full; S2, a snapshot of a writable snapshot of S1 with another $xfer_mib MiB, is
-# sent incrementally from S1. Ours (--backup of the pair) and the raw pipe alternate; both
+# is sent in full; S2, a later snapshot of it with another $xfer_mib MiB, is sent incrementally
+# from S1. Ours (--backup of the pair) and the raw pipe alternate; both
 # targets are on the same filesystem and emptied (and the cleaner waited for) after each round.
 transfers() {
   local t0=$SECONDS r s d s1 s2 now
@@ -483,8 +483,9 @@ transfers() {
   head -c "${xfer_mib}M" /dev/urandom >"$s/pair1/a.bin"
   sync
   btrfs subvolume snapshot -r "$s/pair1" "$s/snaps/pair1/$s1" >/dev/null
-  btrfs subvolume snapshot "$s/snaps/pair1/$s1" "$s/next" >/dev/null
-  head -c "${xfer_mib}M" /dev/urandom >"$s/next/b.bin"
+  # S2 is a snapshot of the pair's own volume (a snapshot of another subvolume, such as a
+  # writable copy of S1, is not the pair's and would not be backed up).
+  head -c "${xfer_mib}M" /dev/urandom >"$s/pair1/b.bin"
   sync
   local save=$pairs
   pairs=1
@@ -505,7 +506,7 @@ transfers() {
       sync
       timed xfer-full/ours "$tool" --backup --all --config "$work/xfer.toml"
     fi
-    btrfs subvolume snapshot -r "$s/next" "$s/snaps/pair1/$s2" >/dev/null
+    btrfs subvolume snapshot -r "$s/pair1" "$s/snaps/pair1/$s2" >/dev/null
     sync
     if [ "$r" = count ]; then
       counted xfer-incr/ours "$tool" --backup --all --config "$work/xfer.toml"
