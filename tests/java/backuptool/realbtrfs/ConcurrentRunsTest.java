@@ -69,7 +69,7 @@ class ConcurrentRunsTest {
   /** A pair with a live volume, its snapshot directory and its target. */
   private record TestPair(String name, Path volume, Path snaps, Path backups) {
     String toml() {
-      return TestConfigs.pair(name, volume, snaps, backups, 100, 1000, 100, 1000);
+      return new PairDirs(name, volume, snaps, backups).toml();
     }
 
     /** Rewrites the large file and takes a snapshot: a large transfer waiting to be sent. */
@@ -96,14 +96,8 @@ class ConcurrentRunsTest {
   }
 
   private static TestPair pair(String name) throws IOException {
-    Path volume = source.root().resolve(name + "-live");
-    Commands.run("btrfs", "subvolume", "create", volume.toString());
-    TestData.fill(volume, name.hashCode());
-    return new TestPair(
-        name,
-        volume,
-        Files.createDirectories(source.root().resolve(name + "-snaps")),
-        Files.createDirectories(target.root().resolve(name + "-backups")));
+    PairDirs d = PairDirs.create(source, target, name);
+    return new TestPair(d.name(), d.volume(), d.snaps(), d.backups());
   }
 
   /** Something to run while the first run is held up. */

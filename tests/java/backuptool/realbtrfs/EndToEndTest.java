@@ -210,20 +210,7 @@ class EndToEndTest {
 
     // Restore: send the newest backup to a fresh filesystem; it equals the snapshot it came from.
     try (LoopBtrfs fresh = LoopBtrfs.create("e2e-restore", 512)) {
-      Process send =
-          new ProcessBuilder(
-                  "btrfs", "send", "-q", pair.backups().resolve("2026-11-01T09:00:00").toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-      Process receive =
-          new ProcessBuilder("btrfs", "receive", "-q", fresh.root().toString())
-              .redirectInput(ProcessBuilder.Redirect.PIPE)
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-      send.getInputStream().transferTo(receive.getOutputStream());
-      receive.getOutputStream().close();
-      assertEquals(0, send.waitFor());
-      assertEquals(0, receive.waitFor());
+      sendReceive(pair.backups().resolve("2026-11-01T09:00:00"), fresh.root());
       assertEquals(
           TreeManifest.of(newer), TreeManifest.of(fresh.root().resolve("2026-11-01T09:00:00")));
     }
@@ -247,18 +234,7 @@ class EndToEndTest {
       // 1. A new filesystem with a directory for the snapshots.
       Path snaps = Files.createDirectories(disk.root().resolve("snapshots").resolve("home"));
       // 2. The backup received into the snapshot directory, under its own name.
-      Process send =
-          new ProcessBuilder("btrfs", "send", "-q", backup.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-      Process receive =
-          new ProcessBuilder("btrfs", "receive", "-q", snaps.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-      send.getInputStream().transferTo(receive.getOutputStream());
-      receive.getOutputStream().close();
-      assertEquals(0, send.waitFor());
-      assertEquals(0, receive.waitFor());
+      sendReceive(backup, snaps);
       Path restored = snaps.resolve(name);
       // 3. A writable snapshot of it is the live volume.
       Path live = disk.root().resolve("home");
@@ -400,5 +376,20 @@ class EndToEndTest {
 
   private List<String> names(Path dir) throws BtrfsException {
     return btrfs.list(dir).subvolumes().stream().map(Subvolume::name).sorted().toList();
+  }
+
+  /** {@code btrfs send -q SUBVOLUME | btrfs receive -q DIR}, as a person restoring would run it. */
+  private static void sendReceive(Path subvolume, Path dir)
+      throws IOException, InterruptedException {
+    List<Process> pipe =
+        ProcessBuilder.startPipeline(
+            List.of(
+                new ProcessBuilder("btrfs", "send", "-q", subvolume.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT),
+                new ProcessBuilder("btrfs", "receive", "-q", dir.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)));
+    for (Process p : pipe) {
+      assertEquals(0, p.waitFor(), "btrfs send " + subvolume + " | btrfs receive " + dir);
+    }
   }
 }

@@ -87,18 +87,7 @@ class UnprivilegedUserTest {
 
   /** A pair with a live volume, its snapshot directory and its target; returns its TOML. */
   private static String pair(String name) throws IOException {
-    Path volume = source.root().resolve(name + "-live");
-    Commands.run("btrfs", "subvolume", "create", volume.toString());
-    TestData.fill(volume, name.hashCode());
-    return TestConfigs.pair(
-        name,
-        volume,
-        Files.createDirectories(source.root().resolve(name + "-snaps")),
-        Files.createDirectories(target.root().resolve(name + "-backups")),
-        100,
-        1000,
-        100,
-        1000);
+    return PairDirs.create(source, target, name).toml();
   }
 
   private static Map<String, BackupLedger.Sub> snapshots(String pair) throws IOException {
