@@ -2,6 +2,7 @@ package backuptool.btrfs;
 
 import backuptool.model.Subvolume;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -24,6 +26,11 @@ import java.util.stream.Collectors;
  * when the setup makes no sense (missing parent, name taken, ...).
  */
 public final class FakeBtrfs implements Btrfs {
+  /** What every full send reports: a fixed size and time, so that transcripts stay the same. */
+  public static final Transfer FULL_SEND = new Transfer(1L << 30, Duration.ofMillis(2600));
+
+  /** What every incremental send reports. */
+  public static final Transfer INCREMENTAL_SEND = new Transfer(25L << 20, Duration.ofMillis(400));
 
   private sealed interface Node permits Dir, Sub, RegularFile, Link {}
 
@@ -374,7 +381,8 @@ public final class FakeBtrfs implements Btrfs {
   }
 
   @Override
-  public void send(Path snapshot, Optional<Path> parent, Path targetDir) throws BtrfsException {
+  public Transfer send(Path snapshot, Optional<Path> parent, Path targetDir, TransferWatch watch)
+      throws BtrfsException {
     List<String> sendCommand = BtrfsCommands.send(snapshot, parent);
     List<String> receiveCommand = BtrfsCommands.receive(targetDir);
     String command =
@@ -440,6 +448,10 @@ public final class FakeBtrfs implements Btrfs {
             true,
             fresh.generation(),
             false));
+    Transfer transfer = parent.isPresent() ? INCREMENTAL_SEND : FULL_SEND;
+    watch.progress(
+        transfer.bytes() / 2, transfer.elapsed().dividedBy(2), OptionalLong.of(transfer.bytes()));
+    return transfer;
   }
 
   @Override

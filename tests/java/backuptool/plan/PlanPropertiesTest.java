@@ -17,8 +17,6 @@ import backuptool.retention.RetentionRules;
 import backuptool.retention.Verdict;
 import backuptool.scan.PairScan;
 import backuptool.scan.Scanner;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -177,11 +175,7 @@ class PlanPropertiesTest {
   }
 
   private static Outcome run(FakeBtrfs btrfs, Plan plan) {
-    return new Executor(
-            btrfs,
-            new MemoryReceiveJournal(),
-            new PrintStream(new ByteArrayOutputStream()),
-            Optional::empty)
+    return new Executor(btrfs, new MemoryReceiveJournal(), Executor.Listener.NONE, Optional::empty)
         .run(plan);
   }
 

@@ -7,6 +7,8 @@ import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.FakeBtrfs;
 import backuptool.btrfs.Listing;
 import backuptool.btrfs.PathInfo;
+import backuptool.btrfs.Transfer;
+import backuptool.btrfs.TransferWatch;
 import backuptool.journal.MemoryReceiveJournal;
 import backuptool.journal.ReceiveJournal;
 import backuptool.model.Pair;
@@ -143,8 +145,9 @@ class ScannerTest {
     }
 
     @Override
-    public void send(Path snapshot, Optional<Path> parent, Path targetDir) throws BtrfsException {
-      fake.send(snapshot, parent, targetDir);
+    public Transfer send(Path snapshot, Optional<Path> parent, Path targetDir, TransferWatch watch)
+        throws BtrfsException {
+      return fake.send(snapshot, parent, targetDir, watch);
     }
 
     @Override

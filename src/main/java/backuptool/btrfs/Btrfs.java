@@ -54,9 +54,17 @@ public interface Btrfs {
   /**
    * Sends read-only snapshot {@code snapshot} (incrementally from {@code parent} if present) and
    * receives it into directory {@code targetDir} under the snapshot's own name. Returns only when
-   * the received subvolume is complete: read-only, with the snapshot's uuid as received uuid.
+   * the received subvolume is complete: read-only, with the snapshot's uuid as received uuid. While
+   * it runs, {@code watch} is told the bytes sent so far; the result is the whole stream's size.
    */
-  void send(Path snapshot, Optional<Path> parent, Path targetDir) throws BtrfsException;
+  Transfer send(Path snapshot, Optional<Path> parent, Path targetDir, TransferWatch watch)
+      throws BtrfsException;
+
+  /** {@link #send(Path, Optional, Path, TransferWatch)} with nobody watching. */
+  default Transfer send(Path snapshot, Optional<Path> parent, Path targetDir)
+      throws BtrfsException {
+    return send(snapshot, parent, targetDir, TransferWatch.NONE);
+  }
 
   /** Deletes the given subvolumes, as few processes as possible. */
   void delete(List<Path> subvolumes) throws BtrfsException;

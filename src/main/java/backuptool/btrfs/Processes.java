@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -57,7 +58,9 @@ final class Processes {
    * Runs {@code from | to} joined by a kernel pipe, so the data never passes through the JVM. Both
    * exit codes count: a full target shows as receive exit 1 and send exit 141 (SIGPIPE).
    */
-  static void pipe(List<String> from, List<String> to) throws BtrfsException {
+  static Transfer pipe(List<String> from, List<String> to, TransferWatch watch)
+      throws BtrfsException {
+    long start = System.nanoTime();
     String display = BtrfsCommands.display(from) + " | " + BtrfsCommands.display(to);
     List<Process> ps =
         start(
@@ -84,6 +87,7 @@ final class Processes {
               exits.get(1),
               why));
     }
+    return new Transfer(0, Duration.ofNanos(System.nanoTime() - start)); // bytes: not yet counted
   }
 
   /** {@code stderr} without the "At subvol NAME" progress lines that btrfs prints on success. */

@@ -196,7 +196,8 @@ public final class RealBtrfs implements Btrfs {
   }
 
   @Override
-  public void send(Path snapshot, Optional<Path> parent, Path targetDir) throws BtrfsException {
+  public Transfer send(Path snapshot, Optional<Path> parent, Path targetDir, TransferWatch watch)
+      throws BtrfsException {
     refuseIfAborted("send " + snapshot);
     Path received = targetDir.resolve(snapshot.getFileName());
     String what = "cannot send " + snapshot + " to " + targetDir + ": ";
@@ -207,9 +208,12 @@ public final class RealBtrfs implements Btrfs {
       SubvolumeShowParser.Shown sent = describe(snapshot);
       // A received snapshot is sent under the uuid it was received as.
       String expected = sent.receivedUuid().orElse(sent.uuid());
-      Processes.pipe(BtrfsCommands.send(snapshot, parent), BtrfsCommands.receive(targetDir));
+      Transfer transfer =
+          Processes.pipe(
+              BtrfsCommands.send(snapshot, parent), BtrfsCommands.receive(targetDir), watch);
       forgetListings();
       verifyReceived(received, expected);
+      return transfer;
     } catch (BtrfsException e) {
       throw new BtrfsException(what + e.getMessage() + removePartial(received), e);
     } finally {

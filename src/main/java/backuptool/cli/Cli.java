@@ -13,7 +13,9 @@ import backuptool.plan.Plan;
 import backuptool.plan.PlanRenderer;
 import backuptool.plan.PurgePlanner;
 import backuptool.plan.SnapshotPlanner;
+import backuptool.report.RunJson;
 import backuptool.scan.Scanner;
+import backuptool.status.Check;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,8 +39,19 @@ public final class Cli {
   /**
    * Runs the tool and returns its exit code; prints the plan and results to out, problems to err.
    */
-  @SuppressWarnings("try") // the try holds the pair locks for the run; its body never names them
   public static int run(String[] args, PrintStream out, PrintStream err, Environment env) {
+    int exit = runCommand(args, out, err, env);
+    if (exit == ExitCode.USAGE && CommandLine.asks(args, "--check")) {
+      // A monitoring system reads stdout and the plugin's exit codes, where 2 means CRITICAL.
+      out.println(
+          "BACKUP-TOOL UNKNOWN - nothing was checked: a usage or configuration error, see the"
+              + " error output");
+      return Check.State.UNKNOWN.exitCode();
+    }
+    return exit;
+  }
+
+  private static int runCommand(String[] args, PrintStream out, PrintStream err, Environment env) {
     if (CommandLine.asks(args, "-h", "--help")) {
       out.print(CommandLine.help());
       return ExitCode.OK;
@@ -85,16 +98,30 @@ public final class Cli {
       }
       return ExitCode.OK;
     }
+    LocalDateTime now = LocalDateTime.now(env.clock()).withNano(0);
+    return switch (options.command()) {
+      case SNAPSHOT, BACKUP, PURGE -> lockedRun(options, config, pairs, now, env, out, err);
+      case STATUS -> StatusRun.status(options, config, pairs, now, env, out);
+      case CHECK -> StatusRun.check(options, config, pairs, now, env, out);
+    };
+  }
+
+  /** A planning verb: takes the pairs' locks (a dry run only looks), then plans and runs. */
+  @SuppressWarnings("try") // the try holds the pair locks for the run; its body never names them
+  private static int lockedRun(
+      Options options,
+      Config config,
+      List<Pair> pairs,
+      LocalDateTime now,
+      Environment env,
+      PrintStream out,
+      PrintStream err) {
     Path lockDir = config.lockDir().orElse(env.lockDir());
     int uid = env.privileges().effectiveUid();
-    LocalDateTime now = LocalDateTime.now(env.clock()).withNano(0);
     try {
       if (options.dryRun() || config.dryRun()) {
         PairLocks.check(lockDir, uid); // a dry run takes no lock, but shows a bad lock directory
-        Map<String, String> busy = new LinkedHashMap<>();
-        for (Pair pair : pairs) {
-          PairLocks.holderOf(lockDir, pair.name()).ifPresent(h -> busy.put(pair.name(), h));
-        }
+        Map<String, String> busy = busyPairs(lockDir, pairs);
         reportBusy(busy, "a real run now would skip it", err);
         return runPlan(options, config, pairs, busy, now, env, out, err);
       }
@@ -130,6 +157,15 @@ public final class Cli {
     }
   }
 
+  /** The pairs whose lock another run holds now, with that run; asks without taking a lock. */
+  static Map<String, String> busyPairs(Path lockDir, List<Pair> pairs) {
+    Map<String, String> busy = new LinkedHashMap<>();
+    for (Pair pair : pairs) {
+      PairLocks.holderOf(lockDir, pair.name()).ifPresent(h -> busy.put(pair.name(), h));
+    }
+    return busy;
+  }
+
   private static void reportBusy(Map<String, String> busy, String consequence, PrintStream err) {
     busy.forEach(
         (pair, holder) ->
@@ -145,7 +181,7 @@ public final class Cli {
 
   /** How this run describes itself in the lock files it holds. */
   private static String command(Options options) {
-    return options.verb().flag()
+    return options.command().flag()
         + (options.all()
             ? " --all"
             : options.beforeUpgrade()
@@ -176,7 +212,11 @@ public final class Cli {
     }
   }
 
-  /** Scans, plans, prints, and unless this is a dry run, executes. */
+  /**
+   * Scans, plans, prints, and unless this is a dry run, executes. The plan is rendered as text
+   * before anything runs, and each result as it comes; with --json, nothing until the end, then one
+   * document of the same plan and outcome.
+   */
   private static int runPlan(
       Options options,
       Config config,
@@ -189,15 +229,20 @@ public final class Cli {
     boolean verbose = options.output() == Options.Output.VERBOSE || config.defaultVerbose();
     boolean quiet = options.output() == Options.Output.QUIET;
     // Quiet: the plan and progress are not shown; a run with problems shows its failing pairs.
-    PrintStream shown = quiet ? new PrintStream(OutputStream.nullOutputStream()) : out;
+    PrintStream shown =
+        quiet || options.json() ? new PrintStream(OutputStream.nullOutputStream()) : out;
     Plan plan = plan(options, pairs, now, new Scanner(env.btrfs(), env.journal(), busy));
     shown.print(PlanRenderer.render(plan, config.file(), verbose));
     shown.flush();
     Outcome outcome;
-    boolean dry = options.dryRun() || config.dryRun();
-    if (dry) {
-      String why = options.dryRun() ? "--dry-run" : "dry_run = true in " + config.file();
-      shown.println("Dry run (" + why + "): nothing was changed.");
+    Optional<String> dry =
+        options.dryRun()
+            ? Optional.of("--dry-run")
+            : config.dryRun()
+                ? Optional.of("dry_run = true in " + config.file())
+                : Optional.empty();
+    if (dry.isPresent()) {
+      shown.println("Dry run (" + dry.get() + "): nothing was changed.");
       outcome = Executor.skipAll(plan);
     } else {
       if (plan.operationCount() > 0) {
@@ -205,22 +250,27 @@ public final class Cli {
       }
       Interruption interruption = env.interruption();
       interruption.watch(env.btrfs());
-      outcome = new Executor(env.btrfs(), env.journal(), shown, interruption::signalName).run(plan);
+      Executor.Listener listener = options.json() ? Executor.Listener.NONE : new ResultLines(shown);
+      outcome =
+          new Executor(env.btrfs(), env.journal(), listener, interruption::signalName).run(plan);
       if (plan.operationCount() > 0) {
         shown.println(result(outcome));
       }
     }
-    if (quiet && !outcome.ok()) {
+    if (options.json()) {
+      out.print(RunJson.render(plan, config.file(), dry, outcome));
+    } else if (quiet && !outcome.ok()) {
       List<PairPlan> failing =
           plan.pairs().stream()
               .filter(p -> outcome.failedPairs().contains(p.pair().name()))
               .toList();
       out.print(
           PlanRenderer.render(new Plan(plan.verb(), plan.now(), failing), config.file(), verbose));
-      if (plan.operationCount() > 0 && !dry) {
+      if (plan.operationCount() > 0 && dry.isEmpty()) {
         out.println(result(outcome));
       }
     }
+    out.flush();
     int exit = finish(outcome, err);
     Optional<String> signal = env.interruption().signalName();
     if (signal.isPresent()) {
@@ -252,7 +302,7 @@ public final class Cli {
   }
 
   private static Plan plan(Options options, List<Pair> pairs, LocalDateTime now, Scanner scanner) {
-    return switch (options.verb()) {
+    return switch (options.command().verb()) {
       case SNAPSHOT -> {
         SnapshotName name = SnapshotName.of(now, options.suffix());
         yield SnapshotPlanner.plan(

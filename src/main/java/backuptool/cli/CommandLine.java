@@ -1,7 +1,6 @@
 package backuptool.cli;
 
 import backuptool.model.Suffix;
-import backuptool.plan.Verb;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -25,6 +24,8 @@ final class CommandLine {
           "--snapshot",
           "--backup",
           "--purge",
+          "--status",
+          "--check",
           "--pair",
           "--all",
           "--before-upgrade",
@@ -33,10 +34,14 @@ final class CommandLine {
           "--quiet",
           "--wait",
           "--dry-run",
+          "--json",
+          "--warn",
+          "--crit",
           "--config",
           "--help",
           "--version");
-  private static final Set<String> TAKES_VALUE = Set.of("--pair", "--suffix", "--config", "--wait");
+  private static final Set<String> TAKES_VALUE =
+      Set.of("--pair", "--suffix", "--config", "--wait", "--warn", "--crit");
 
   /** The short options, by the long option they stand for. */
   private static final Map<String, String> SHORT = Map.of("-v", "--verbose", "-q", "--quiet");
@@ -46,6 +51,9 @@ final class CommandLine {
 
   /** Longer than any night; a larger --wait is a typo. */
   private static final int MAX_WAIT_SECONDS = 86_400;
+
+  /** A year: older than that, a backup is not "late", and a larger limit is a typo. */
+  private static final int MAX_AGE_HOURS = 24 * 366;
 
   private CommandLine() {}
 
@@ -59,30 +67,21 @@ final class CommandLine {
             .build()
             .usage(
                 """
-                ${prog} (--snapshot | --backup | --purge)
+                ${prog} (--snapshot | --backup | --purge | --status | --check)
                                    (--pair NAME... | --all | --before-upgrade)
-                                   [--suffix SUFFIX] [-v | -q] [--dry-run] [--wait SECONDS]
+                                   [--suffix SUFFIX] [-v | -q] [--json] [--dry-run]
+                                   [--wait SECONDS] [--warn HOURS] [--crit HOURS]
                                    [--config FILE] [-h] [--version]""")
             .description("Keeps btrfs snapshots and incremental backups, and explains each step.");
     MutuallyExclusiveGroup verbs = parser.addMutuallyExclusiveGroup("verb").required(true);
-    verbs
-        .addArgument("--snapshot")
-        .dest("verb")
-        .action(Arguments.storeConst())
-        .setConst(Verb.SNAPSHOT)
-        .help("take a read-only snapshot of each selected pair");
-    verbs
-        .addArgument("--backup")
-        .dest("verb")
-        .action(Arguments.storeConst())
-        .setConst(Verb.BACKUP)
-        .help("send the snapshots the target lacks and would keep");
-    verbs
-        .addArgument("--purge")
-        .dest("verb")
-        .action(Arguments.storeConst())
-        .setConst(Verb.PURGE)
-        .help("delete what each side's retention no longer keeps");
+    for (Command command : Command.values()) {
+      verbs
+          .addArgument(command.flag())
+          .dest("command")
+          .action(Arguments.storeConst())
+          .setConst(command)
+          .help(command.help());
+    }
     MutuallyExclusiveGroup which = parser.addMutuallyExclusiveGroup("pairs").required(true);
     which
         .addArgument("--pair")
@@ -116,10 +115,24 @@ final class CommandLine {
         .action(Arguments.storeTrue())
         .help("print the plan and change nothing");
     parser
+        .addArgument("--json")
+        .action(Arguments.storeTrue())
+        .help("print one JSON document instead of text (docs/json.md)");
+    parser
         .addArgument("--wait")
         .metavar("SECONDS")
         .type(Integer.class)
         .help("wait up to SECONDS for busy pairs, then skip them");
+    parser
+        .addArgument("--warn")
+        .metavar("HOURS")
+        .type(Integer.class)
+        .help("--check: warn above HOURS (default stale_after_hours)");
+    parser
+        .addArgument("--crit")
+        .metavar("HOURS")
+        .type(Integer.class)
+        .help("--check: critical above HOURS (default twice --warn)");
     parser
         .addArgument("--config")
         .metavar("FILE")
@@ -161,20 +174,44 @@ final class CommandLine {
     } catch (ArgumentParserException e) {
       throw new UsageException(e.getMessage().replaceAll(" {2,}", " "));
     }
-    Verb verb = ns.get("verb");
+    Command command = ns.get("command");
     Integer wait = ns.getInt("wait");
     if (wait != null && (wait < 0 || wait > MAX_WAIT_SECONDS)) {
       throw new UsageException(
           "--wait " + wait + " cannot be used: give 0 to " + MAX_WAIT_SECONDS + " seconds");
     }
+    Optional<Duration> warn = hours(ns, "warn", command);
+    Optional<Duration> crit = hours(ns, "crit", command);
+    if (warn.isPresent() && crit.isPresent() && warn.get().compareTo(crit.get()) > 0) {
+      throw new UsageException(
+          "--warn "
+              + warn.get().toHours()
+              + " is above --crit "
+              + crit.get().toHours()
+              + ": a backup turns WARNING before it turns CRITICAL; give --warn at most --crit");
+    }
+    boolean json = ns.getBoolean("json");
+    boolean dryRun = ns.getBoolean("dry_run");
+    if (dryRun && (command == Command.STATUS || command == Command.CHECK)) {
+      throw new UsageException(
+          command.flag() + " changes nothing; --dry-run is for the verbs that do");
+    }
+    if (json && (ns.getBoolean("quiet") || ns.getBoolean("verbose"))) {
+      throw new UsageException(
+          "--json prints one document with everything -v shows; it takes neither -v nor -q");
+    }
+    if (json && command == Command.CHECK) {
+      throw new UsageException(
+          "--check prints one monitoring-plugin line; for JSON use --status --json");
+    }
     List<String> named = ns.getList("pair");
     List<String> pairs = named == null ? List.of() : List.copyOf(new LinkedHashSet<>(named));
     Optional<String> suffix = Optional.ofNullable(ns.getString("suffix"));
     boolean beforeUpgrade = ns.getBoolean("before_upgrade");
-    if (beforeUpgrade && verb != Verb.SNAPSHOT) {
+    if (beforeUpgrade && command != Command.SNAPSHOT) {
       throw new UsageException("--before-upgrade can only be used with --snapshot");
     }
-    if (suffix.isPresent() && verb != Verb.SNAPSHOT) {
+    if (suffix.isPresent() && command != Command.SNAPSHOT) {
       throw new UsageException("--suffix can only be used with --snapshot");
     }
     if (suffix.isPresent()) {
@@ -188,15 +225,39 @@ final class CommandLine {
         ns.getBoolean("quiet")
             ? Options.Output.QUIET
             : ns.getBoolean("verbose") ? Options.Output.VERBOSE : Options.Output.NORMAL;
+    if (wait != null && (command == Command.STATUS || command == Command.CHECK)) {
+      throw new UsageException(
+          command.flag() + " takes no lock, so there is nothing to --wait for");
+    }
     return new Options(
-        verb,
+        command,
         pairs,
         beforeUpgrade,
         suffix,
         output,
-        ns.getBoolean("dry_run"),
+        dryRun,
         Optional.ofNullable(ns.getString("config")),
-        Duration.ofSeconds(wait == null ? 0 : wait));
+        Duration.ofSeconds(wait == null ? 0 : wait),
+        json,
+        warn,
+        crit);
+  }
+
+  /** --warn or --crit: hours, only with --check. */
+  private static Optional<Duration> hours(Namespace ns, String name, Command command)
+      throws UsageException {
+    Integer hours = ns.getInt(name);
+    if (hours == null) {
+      return Optional.empty();
+    }
+    if (command != Command.CHECK) {
+      throw new UsageException("--" + name + " can only be used with --check");
+    }
+    if (hours < 1 || hours > MAX_AGE_HOURS) {
+      throw new UsageException(
+          "--" + name + " " + hours + " cannot be used: give 1 to " + MAX_AGE_HOURS + " hours");
+    }
+    return Optional.of(Duration.ofHours(hours));
   }
 
   /**

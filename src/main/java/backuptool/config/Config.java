@@ -5,9 +5,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** A loaded, valid configuration: at least one pair, names and directories all distinct. */
+/**
+ * A loaded, valid configuration: at least one pair, names and directories all distinct. {@code
+ * metricsFile}: where each run writes its node-exporter metrics, when set.
+ */
 public record Config(
-    Path file, boolean defaultVerbose, boolean dryRun, Optional<Path> lockDir, List<Pair> pairs) {
+    Path file,
+    boolean defaultVerbose,
+    boolean dryRun,
+    Optional<Path> lockDir,
+    Optional<Path> metricsFile,
+    List<Pair> pairs) {
   public Config {
     pairs = List.copyOf(pairs);
   }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,8 +26,12 @@ import org.tomlj.TomlVersion;
 
 /** Loads and validates a configuration file; the only class that sees tomlj. */
 public final class ConfigLoader {
+  /** In [global] and per pair: when --status calls a pair stale. */
+  private static final String STALE_AFTER_HOURS = "stale_after_hours";
+
   private static final Set<String> TOP_KEYS = Set.of("global", "backup_pairs");
-  private static final Set<String> GLOBAL_KEYS = Set.of("default_verbose", "dry_run", "lock_dir");
+  private static final Set<String> GLOBAL_KEYS =
+      Set.of("default_verbose", "dry_run", "lock_dir", "metrics_file", STALE_AFTER_HOURS);
   private static final List<String> PAIR_KEYS =
       List.of(
           "name",
@@ -39,7 +44,11 @@ public final class ConfigLoader {
           "target_retention_count");
 
   /** Optional pair keys: a pair without them gets their default. */
-  private static final Set<String> OPTIONAL_PAIR_KEYS = Set.of("snapshot_before_upgrade");
+  private static final Set<String> OPTIONAL_PAIR_KEYS =
+      Set.of("snapshot_before_upgrade", STALE_AFTER_HOURS);
+
+  /** A year: a larger staleness limit is a typo. */
+  private static final int MAX_STALE_HOURS = 24 * 366;
 
   private static final int MAX_DAYS = 100_000;
   private static final int MAX_COUNT = 1_000_000;
@@ -66,22 +75,31 @@ public final class ConfigLoader {
     checkKnown(toml, TOP_KEYS, "");
     boolean verbose = false;
     boolean dryRun = false;
+    Duration staleAfter = Pair.DEFAULT_STALE_AFTER;
     Optional<Path> lockDir = Optional.empty();
+    Optional<Path> metricsFile = Optional.empty();
     if (toml.contains("global")) {
       if (toml.get("global") instanceof TomlTable global) {
         checkKnown(global, GLOBAL_KEYS, "global.");
         verbose = bool(toml, "global.default_verbose");
         dryRun = bool(toml, "global.dry_run");
         lockDir = absolutePath(toml, "global.lock_dir");
+        metricsFile = absolutePath(toml, "global.metrics_file");
+        Object stale = toml.get("global." + STALE_AFTER_HOURS);
+        if (stale != null) {
+          staleAfter =
+              staleHours(stale, toml.inputPositionOf("global." + STALE_AFTER_HOURS))
+                  .orElse(staleAfter);
+        }
       } else {
         error(toml.inputPositionOf("global"), "'global' must be a table: write [global]");
       }
     }
-    List<Pair> pairs = pairs(toml);
+    List<Pair> pairs = pairs(toml, staleAfter);
     if (!errors.isEmpty()) {
       throw failure();
     }
-    return new Config(file, verbose, dryRun, lockDir, pairs);
+    return new Config(file, verbose, dryRun, lockDir, metricsFile, pairs);
   }
 
   private String read() throws ConfigException {
@@ -105,7 +123,23 @@ public final class ConfigLoader {
     return new ConfigException(List.of(file + ": the configuration file " + what));
   }
 
-  private List<Pair> pairs(TomlParseResult toml) {
+  /** Hours as a duration, or empty after reporting why {@code value} is not a valid number. */
+  private Optional<Duration> staleHours(Object value, TomlPosition at) {
+    if (value instanceof Long n && n >= 1 && n <= MAX_STALE_HOURS) {
+      return Optional.of(Duration.ofHours(n));
+    }
+    error(
+        at,
+        "'"
+            + STALE_AFTER_HOURS
+            + "' must be a whole number of hours from 1 to "
+            + MAX_STALE_HOURS
+            + ", not "
+            + (value instanceof Long ? value : TomlTypes.describe(value)));
+    return Optional.empty();
+  }
+
+  private List<Pair> pairs(TomlParseResult toml, Duration staleAfter) {
     List<Pair> pairs = new ArrayList<>();
     if (!toml.contains("backup_pairs")) {
       error(
@@ -124,7 +158,7 @@ public final class ConfigLoader {
     for (int i = 0; i < array.size(); i++) {
       TomlTable table = array.getTable(i);
       TomlPosition where = array.inputPositionOf(i);
-      PairReader reader = new PairReader(table, where, this);
+      PairReader reader = new PairReader(table, where, this, staleAfter);
       Set<String> known = new java.util.HashSet<>(PAIR_KEYS);
       known.addAll(OPTIONAL_PAIR_KEYS);
       checkKnown(table, known, "");
@@ -264,12 +298,14 @@ public final class ConfigLoader {
     private final TomlTable table;
     private final TomlPosition where;
     private final ConfigLoader loader;
+    private final Duration defaultStaleAfter;
     private boolean ok = true;
 
-    PairReader(TomlTable table, TomlPosition where, ConfigLoader loader) {
+    PairReader(TomlTable table, TomlPosition where, ConfigLoader loader, Duration staleAfter) {
       this.table = table;
       this.where = where;
       this.loader = loader;
+      this.defaultStaleAfter = staleAfter;
     }
 
     Pair read() {
@@ -294,6 +330,14 @@ public final class ConfigLoader {
       Retention sourceKeep = retention("retention_days", "retention_count");
       Retention targetKeep = retention("target_retention_days", "target_retention_count");
       boolean beforeUpgrade = bool("snapshot_before_upgrade");
+      Duration staleAfter = defaultStaleAfter;
+      if (table.contains(STALE_AFTER_HOURS)) {
+        Optional<Duration> own =
+            loader.staleHours(
+                table.get(STALE_AFTER_HOURS), table.inputPositionOf(STALE_AFTER_HOURS));
+        ok &= own.isPresent();
+        staleAfter = own.orElse(staleAfter);
+      }
       if (source != null && source.equals(target)) {
         fail(
             table.inputPositionOf("target"),
@@ -304,7 +348,8 @@ public final class ConfigLoader {
       if (!ok) {
         return null;
       }
-      return new Pair(name, volume, source, target, sourceKeep, targetKeep, beforeUpgrade);
+      return new Pair(
+          name, volume, source, target, sourceKeep, targetKeep, beforeUpgrade, staleAfter);
     }
 
     private String string(String key) {

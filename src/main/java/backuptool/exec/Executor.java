@@ -3,18 +3,20 @@ package backuptool.exec;
 import backuptool.btrfs.Btrfs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.PathInfo;
+import backuptool.btrfs.Transfer;
 import backuptool.journal.ReceiveJournal;
 import backuptool.plan.Batch;
 import backuptool.plan.PairPlan;
 import backuptool.plan.Plan;
 import backuptool.plan.Step;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -26,26 +28,38 @@ import java.util.function.Supplier;
 public final class Executor {
   private final Btrfs btrfs;
   private final ReceiveJournal journal;
-  private final PrintStream out;
+  private final Listener listener;
   private final Supplier<Optional<String>> stopRequested;
   private final Step.Runner port = new PortRunner();
+
+  /** What the last send moved, for its result; null until a send completes. */
+  private Transfer lastTransfer;
+
+  /** Told of each operation's end as it happens, and of a send's progress while it runs. */
+  public interface Listener {
+    /** Ignores everything: the outcome has it all. */
+    Listener NONE = result -> {};
+
+    /** Send {@code send} has sent {@code bytes} so far; called from another thread. */
+    default void progress(Step.Send send, long bytes, Duration elapsed, OptionalLong total) {}
+
+    void finished(OperationResult result);
+  }
 
   /** {@code stopRequested} names why the run must stop (e.g. "SIGTERM"), or is empty. */
   public Executor(
       Btrfs btrfs,
       ReceiveJournal journal,
-      PrintStream out,
+      Listener listener,
       Supplier<Optional<String>> stopRequested) {
     this.btrfs = btrfs;
     this.journal = journal;
-    this.out = out;
+    this.listener = listener;
     this.stopRequested = stopRequested;
   }
 
   public Outcome run(Plan plan) {
-    int done = 0;
-    int failed = 0;
-    int notRun = 0;
+    List<OperationResult> results = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     Set<String> failedPairs = new HashSet<>();
     for (PairPlan pair : plan.pairs()) {
@@ -62,23 +76,21 @@ public final class Executor {
               stop.map(s -> "the run was interrupted by " + s)
                   .orElse("an earlier operation of pair " + name + " failed");
           for (Step.Operation op : batch.operations()) {
-            report("not run", op.describe() + ": " + why);
-            notRun++;
+            results.add(report(name, op, OperationResult.Status.NOT_RUN, why));
           }
           continue;
         }
         try {
+          lastTransfer = null;
           batch.runBy(port);
           for (Step.Operation op : batch.operations()) {
-            report("done", op.describe());
-            done++;
+            results.add(report(name, op, OperationResult.Status.DONE, ""));
           }
         } catch (BtrfsException e) {
           failure = e.getMessage();
           failedPairs.add(name);
           for (Step.Operation op : batch.operations()) {
-            report("FAILED", op.describe() + ": " + failure);
-            failed++;
+            results.add(report(name, op, OperationResult.Status.FAILED, failure));
           }
           failures.add(
               "pair "
@@ -93,20 +105,38 @@ public final class Executor {
         }
       }
     }
-    return new Outcome(done, failed, notRun, failures, failedPairs);
+    return new Outcome(results, failures, failedPairs);
   }
 
   /** The outcome of not running {@code plan} (a dry run): only its problems count. */
   public static Outcome skipAll(Plan plan) {
+    List<OperationResult> results = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     Set<String> failedPairs = new HashSet<>();
     for (PairPlan pair : plan.pairs()) {
-      pair.problems().forEach(p -> failures.add("pair " + pair.pair().name() + ": " + p));
+      String name = pair.pair().name();
+      pair.problems().forEach(p -> failures.add("pair " + name + ": " + p));
       if (!pair.problems().isEmpty()) {
-        failedPairs.add(pair.pair().name());
+        failedPairs.add(name);
+      }
+      for (Step.Operation op : pair.operations()) {
+        results.add(
+            new OperationResult(
+                name, op, OperationResult.Status.NOT_RUN, "dry run", Optional.empty()));
       }
     }
-    return new Outcome(0, 0, plan.operationCount(), failures, failedPairs);
+    return new Outcome(results, failures, failedPairs);
+  }
+
+  private OperationResult report(
+      String pair, Step.Operation op, OperationResult.Status status, String detail) {
+    Optional<Transfer> transfer =
+        status == OperationResult.Status.DONE && op instanceof Step.Send
+            ? Optional.ofNullable(lastTransfer)
+            : Optional.empty();
+    OperationResult result = new OperationResult(pair, op, status, detail, transfer);
+    listener.finished(result);
+    return result;
   }
 
   /** Runs each operation through the port; sends and removals also keep the receive journal. */
@@ -143,7 +173,12 @@ public final class Executor {
             e);
       }
       try {
-        btrfs.send(s.snapshot(), s.parent(), s.targetDir());
+        lastTransfer =
+            btrfs.send(
+                s.snapshot(),
+                s.parent(),
+                s.targetDir(),
+                (bytes, elapsed, total) -> listener.progress(s, bytes, elapsed, total));
       } catch (BtrfsException e) {
         if (gone(received)) {
           try {
@@ -199,10 +234,5 @@ public final class Executor {
           "cannot update the receive journal in " + received.getParent() + ": " + e.getMessage(),
           e);
     }
-  }
-
-  private void report(String word, String text) {
-    out.println("  " + word + " ".repeat(Math.max(1, 8 - word.length())) + text);
-    out.flush();
   }
 }

@@ -1,11 +1,13 @@
 package backuptool.model;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A backup pair: live subvolume {@code originalVolume}, its snapshots in {@code source}, their
  * backups in {@code target}. Paths are absolute and normalised. {@code snapshotBeforeUpgrade}: the
- * apt hook's {@code --snapshot --before-upgrade} selects this pair.
+ * apt hook's {@code --snapshot --before-upgrade} selects this pair. {@code staleAfter}: --status
+ * calls the pair stale when its newest backup or snapshot is older.
  */
 public record Pair(
     String name,
@@ -14,7 +16,11 @@ public record Pair(
     Path target,
     Retention sourceRetention,
     Retention targetRetention,
-    boolean snapshotBeforeUpgrade) {
+    boolean snapshotBeforeUpgrade,
+    Duration staleAfter) {
+
+  /** A daily timer and some slack: a newest backup older than this is late. */
+  public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(26);
 
   public Pair {
     for (Path p : new Path[] {originalVolume, source, target}) {
@@ -32,6 +38,14 @@ public record Pair(
       Path target,
       Retention sourceRetention,
       Retention targetRetention) {
-    this(name, originalVolume, source, target, sourceRetention, targetRetention, false);
+    this(
+        name,
+        originalVolume,
+        source,
+        target,
+        sourceRetention,
+        targetRetention,
+        false,
+        DEFAULT_STALE_AFTER);
   }
 }

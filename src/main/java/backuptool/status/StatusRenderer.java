@@ -1,0 +1,119 @@
+package backuptool.status;
+
+import backuptool.model.Ages;
+import backuptool.model.Snapshot;
+import backuptool.model.SnapshotName;
+import backuptool.scan.Ignored;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/** The text renderer of a status: one block per pair, its health last; -v lists every entry. */
+public final class StatusRenderer {
+  private static final int WORD_WIDTH = 7;
+
+  private StatusRenderer() {}
+
+  public static String render(Status status, Path configFile, boolean verbose) {
+    StringBuilder out = new StringBuilder();
+    LocalDateTime now = status.now();
+    out.append("Status of ")
+        .append(count(status.pairs().size(), "pair", "pairs"))
+        .append(" from ")
+        .append(configFile)
+        .append(", at ")
+        .append(SnapshotName.of(now, Optional.empty()).text())
+        .append(":\n");
+    for (PairStatus p : status.pairs()) {
+      out.append("pair ")
+          .append(p.pair().name())
+          .append(": ")
+          .append(p.pair().originalVolume())
+          .append(" -> ")
+          .append(p.pair().source())
+          .append(" -> ")
+          .append(p.pair().target())
+          .append('\n');
+      side(out, "source", p.source(), "snapshot", "snapshots", now, verbose);
+      side(out, "target", p.target(), "backup", "backups", now, verbose);
+      line(out, "parent", p.parentNote());
+      if (!p.unsent().isEmpty()) {
+        line(
+            out,
+            "unsent",
+            count(p.unsent().size(), "snapshot", "snapshots")
+                + " newer than the newest backup, not sent yet: "
+                + names(p.unsent()));
+      }
+      line(out, "health", p.health().line());
+    }
+    long ok =
+        status.pairs().stream().filter(p -> p.health().verdict() == Health.Verdict.OK).count();
+    out.append(ok == status.pairs().size() ? "All " : ok + " of ")
+        .append(count(status.pairs().size(), "pair", "pairs"))
+        .append(" ok.\n");
+    return out.toString();
+  }
+
+  private static void side(
+      StringBuilder out,
+      String role,
+      Side side,
+      String one,
+      String many,
+      LocalDateTime now,
+      boolean verbose) {
+    if (side.problem().isPresent()) {
+      line(out, role, side.dir() + ": cannot be read: " + side.problem().get());
+      return;
+    }
+    StringBuilder text = new StringBuilder();
+    text.append(side.dir()).append(": ").append(count(side.snapshots().size(), one, many));
+    side.newest()
+        .ifPresent(
+            n -> text.append(", newest ").append(n).append(" (").append(age(n, now)).append(')'));
+    if (side.snapshots().size() > 1) {
+      Snapshot o = side.oldest().orElseThrow();
+      text.append(", oldest ").append(o).append(" (").append(age(o, now)).append(')');
+    }
+    text.append("; ").append(side.retention());
+    line(out, role, text.toString());
+    for (Ignored i : side.incomplete()) {
+      out.append("    incomplete ").append(i.name()).append(": ").append(i.why()).append('\n');
+    }
+    if (verbose) {
+      for (Snapshot s : side.snapshots()) {
+        out.append("    ")
+            .append(s)
+            .append("  ")
+            .append(age(s, now))
+            .append("  uuid ")
+            .append(s.subvolume().uuid())
+            .append("  received uuid ")
+            .append(s.subvolume().receivedUuid().orElse("-"))
+            .append('\n');
+      }
+    }
+  }
+
+  private static String age(Snapshot s, LocalDateTime now) {
+    return Ages.describe(s.name().time(), now);
+  }
+
+  private static String names(List<Snapshot> snapshots) {
+    return String.join(", ", snapshots.stream().map(Snapshot::toString).toList());
+  }
+
+  private static void line(StringBuilder out, String word, String text) {
+    out.append("  ")
+        .append(word)
+        .append(" ".repeat(Math.max(1, WORD_WIDTH + 1 - word.length())))
+        .append(text)
+        .append('\n');
+  }
+
+  static String count(int n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
+  }
+}
