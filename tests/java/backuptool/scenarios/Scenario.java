@@ -177,6 +177,9 @@ final class Scenario {
 
   int lastExit;
 
+  /** The last run's standard output alone, e.g. to check a JSON document. */
+  String lastStdout;
+
   private String runWith(boolean withConfig, String... args) {
     return runWith(withConfig, true, args);
   }
@@ -210,6 +213,7 @@ final class Scenario {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             env);
+    lastStdout = out.toString(StandardCharsets.UTF_8);
     List<String> mutations = btrfs.mutations();
     List<String> changes = mutations.subList(mutationsSeen, mutations.size());
     mutationsSeen = mutations.size();

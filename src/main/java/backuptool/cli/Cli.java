@@ -40,18 +40,6 @@ public final class Cli {
    * Runs the tool and returns its exit code; prints the plan and results to out, problems to err.
    */
   public static int run(String[] args, PrintStream out, PrintStream err, Environment env) {
-    int exit = runCommand(args, out, err, env);
-    if (exit == ExitCode.USAGE && CommandLine.asks(args, "--check")) {
-      // A monitoring system reads stdout and the plugin's exit codes, where 2 means CRITICAL.
-      out.println(
-          "BACKUP-TOOL UNKNOWN - nothing was checked: a usage or configuration error, see the"
-              + " error output");
-      return Check.State.UNKNOWN.exitCode();
-    }
-    return exit;
-  }
-
-  private static int runCommand(String[] args, PrintStream out, PrintStream err, Environment env) {
     if (CommandLine.asks(args, "-h", "--help")) {
       out.print(CommandLine.help());
       return ExitCode.OK;
@@ -66,7 +54,7 @@ public final class Cli {
     } catch (UsageException e) {
       err.print(CommandLine.usage());
       err.println(CommandLine.PROG + ": error: " + e.getMessage());
-      return ExitCode.USAGE;
+      return usageError(args, out);
     }
     if (!env.privileges().btrfsAdmin()) {
       err.println(
@@ -74,7 +62,7 @@ public final class Cli {
               + ": needs root: btrfs subvolume list, snapshot, send, receive and delete need the"
               + " CAP_SYS_ADMIN capability, which this process lacks (also for --dry-run, which"
               + " lists subvolumes); run it as root, e.g. with sudo. Nothing was done.");
-      return ExitCode.USAGE;
+      return usageError(args, out);
     }
     Config config;
     List<Pair> pairs;
@@ -86,10 +74,10 @@ public final class Cli {
     } catch (ConfigException e) {
       e.errors().forEach(line -> err.println(CommandLine.PROG + ": " + line));
       err.println(CommandLine.PROG + ": nothing was done: fix the configuration and run again.");
-      return ExitCode.USAGE;
+      return usageError(args, out);
     } catch (UsageException e) {
       err.println(CommandLine.PROG + ": error: " + e.getMessage());
-      return ExitCode.USAGE;
+      return usageError(args, out);
     }
     if (pairs.isEmpty()) { // only --before-upgrade can select no pair: the apt hook's usual case
       if (options.output() != Options.Output.QUIET) {
@@ -104,6 +92,20 @@ public final class Cli {
       case STATUS -> StatusRun.status(options, config, pairs, now, env, out);
       case CHECK -> StatusRun.check(options, config, pairs, now, env, out);
     };
+  }
+
+  /**
+   * Exit 2 for a usage or configuration error; but --check speaks to a monitoring system, which
+   * reads stdout and the plugin exit codes, where 2 would mean CRITICAL: it says UNKNOWN, exit 3.
+   */
+  private static int usageError(String[] args, PrintStream out) {
+    if (!CommandLine.asks(args, "--check")) {
+      return ExitCode.USAGE;
+    }
+    out.println(
+        "BACKUP-TOOL UNKNOWN - nothing was checked: a usage or configuration error, see the error"
+            + " output");
+    return Check.State.UNKNOWN.exitCode();
   }
 
   /** A planning verb: takes the pairs' locks (a dry run only looks), then plans and runs. */

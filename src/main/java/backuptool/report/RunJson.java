@@ -2,6 +2,7 @@ package backuptool.report;
 
 import backuptool.exec.OperationResult;
 import backuptool.exec.Outcome;
+import backuptool.model.SnapshotName;
 import backuptool.plan.Batch;
 import backuptool.plan.PairPlan;
 import backuptool.plan.Plan;
@@ -45,7 +46,7 @@ public final class RunJson {
             .put("version", VERSION)
             .put("command", plan.verb().flag())
             .put("config", configFile.toString())
-            .put("time", plan.now().toString())
+            .put("time", SnapshotName.of(plan.now(), Optional.empty()).text())
             .put("dry_run", dryRun.isPresent())
             .put("dry_run_reason", dryRun)
             .put("pairs", pairs)

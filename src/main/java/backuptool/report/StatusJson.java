@@ -1,6 +1,7 @@
 package backuptool.report;
 
 import backuptool.model.Snapshot;
+import backuptool.model.SnapshotName;
 import backuptool.scan.Ignored;
 import backuptool.status.PairStatus;
 import backuptool.status.Side;
@@ -8,6 +9,7 @@ import backuptool.status.Status;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The JSON renderer of --status: everything the text shows and -v adds, for every pair. */
 public final class StatusJson {
@@ -37,7 +39,7 @@ public final class StatusJson {
             .put("version", RunJson.VERSION)
             .put("command", "--status")
             .put("config", configFile.toString())
-            .put("time", status.now().toString())
+            .put("time", SnapshotName.of(status.now(), Optional.empty()).text())
             .put("pairs", pairs));
   }
 

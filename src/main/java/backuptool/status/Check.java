@@ -67,7 +67,7 @@ public final class Check {
       State state = backup.state.worse(snapshot.state);
       worst = worst.worse(state);
       if (state == State.OK) {
-        fine.add(name + " " + backup.text);
+        fine.add(name + ": " + backup.text);
       } else {
         List<String> why = new ArrayList<>();
         for (Judged j : List.of(backup, snapshot)) {
@@ -82,10 +82,7 @@ public final class Check {
       perf.add(name + "_backups=" + p.target().snapshots().size() + ";;;0");
       perf.add(name + "_snapshots=" + p.source().snapshots().size() + ";;;0");
     }
-    String summary =
-        problems.isEmpty()
-            ? "newest backups: " + String.join(", ", fine)
-            : String.join("; ", problems);
+    String summary = problems.isEmpty() ? String.join("; ", fine) : String.join("; ", problems);
     String line =
         "BACKUP-TOOL "
             + worst
@@ -111,8 +108,8 @@ public final class Check {
             : age.compareTo(warn) > 0 ? State.WARNING : State.OK;
     String limit =
         switch (state) {
-          case CRITICAL -> " (beyond --crit " + Status.hours(critical) + ")";
-          case WARNING -> " (beyond --warn " + Status.hours(warn) + ")";
+          case CRITICAL -> " (beyond the critical limit of " + Status.hours(critical) + ")";
+          case WARNING -> " (beyond the warning limit of " + Status.hours(warn) + ")";
           case OK, UNKNOWN -> "";
         };
     return new Judged(state, "newest " + what + " " + words + limit, Optional.of(age.toSeconds()));

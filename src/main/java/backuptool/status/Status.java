@@ -30,9 +30,8 @@ public record Status(LocalDateTime now, List<PairStatus> pairs) {
     Side source = side(scan.source(), scan.pair().sourceRetention(), scan.source().snapshots());
     Side target = side(scan.target(), scan.pair().targetRetention(), scan.backups());
     List<Snapshot> unsent =
-        scan.source().snapshots().stream()
-            .filter(s -> scan.backupOf(s).isEmpty() && !scan.olderThanNewestBackup(s))
-            .toList();
+        scan.problems().isEmpty() ? unsent(scan) : List.of(); // unknown when a side is unknown
+
     Optional<Snapshot> parent = scan.commonParent();
     String parentNote =
         parent
@@ -46,6 +45,13 @@ public record Status(LocalDateTime now, List<PairStatus> pairs) {
         parentNote,
         unsent,
         health(scan, source, target, parent, now));
+  }
+
+  /** The snapshots newer than the newest backup that have none: the next backup's to send. */
+  private static List<Snapshot> unsent(PairScan scan) {
+    return scan.source().snapshots().stream()
+        .filter(s -> scan.backupOf(s).isEmpty() && !scan.olderThanNewestBackup(s))
+        .toList();
   }
 
   /**

@@ -43,16 +43,15 @@ public final class StatusRenderer {
             out,
             "unsent",
             count(p.unsent().size(), "snapshot", "snapshots")
-                + " newer than the newest backup, not sent yet: "
+                + " not sent yet: "
                 + names(p.unsent()));
       }
       line(out, "health", p.health().line());
     }
     long ok =
         status.pairs().stream().filter(p -> p.health().verdict() == Health.Verdict.OK).count();
-    out.append(ok == status.pairs().size() ? "All " : ok + " of ")
-        .append(count(status.pairs().size(), "pair", "pairs"))
-        .append(" ok.\n");
+    out.append(ok).append(" of ").append(count(status.pairs().size(), "pair", "pairs"));
+    out.append(" ok.\n");
     return out.toString();
   }
 
@@ -65,20 +64,22 @@ public final class StatusRenderer {
       LocalDateTime now,
       boolean verbose) {
     if (side.problem().isPresent()) {
-      line(out, role, side.dir() + ": cannot be read: " + side.problem().get());
+      line(out, role, "cannot be read: " + side.problem().get());
       return;
     }
-    StringBuilder text = new StringBuilder();
-    text.append(side.dir()).append(": ").append(count(side.snapshots().size(), one, many));
-    side.newest()
-        .ifPresent(
-            n -> text.append(", newest ").append(n).append(" (").append(age(n, now)).append(')'));
-    if (side.snapshots().size() > 1) {
-      Snapshot o = side.oldest().orElseThrow();
-      text.append(", oldest ").append(o).append(" (").append(age(o, now)).append(')');
+    line(
+        out,
+        role,
+        side.dir() + ": " + count(side.snapshots().size(), one, many) + ", " + side.retention());
+    if (side.newest().isPresent()) {
+      Snapshot n = side.newest().get();
+      StringBuilder ages = new StringBuilder("newest ").append(n).append(" (" + age(n, now) + ")");
+      if (side.snapshots().size() > 1) {
+        Snapshot o = side.oldest().orElseThrow();
+        ages.append(", oldest ").append(o).append(" (").append(age(o, now)).append(')');
+      }
+      line(out, "", ages.toString());
     }
-    text.append("; ").append(side.retention());
-    line(out, role, text.toString());
     for (Ignored i : side.incomplete()) {
       out.append("    incomplete ").append(i.name()).append(": ").append(i.why()).append('\n');
     }
