@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import backuptool.JsonDocument;
 import backuptool.TestConfigs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.Listing;
@@ -213,6 +214,68 @@ class EndToEndTest {
       sendReceive(pair.backups().resolve("2026-11-01T09:00:00"), fresh.root());
       assertEquals(
           TreeManifest.of(newer), TreeManifest.of(fresh.root().resolve("2026-11-01T09:00:00")));
+    }
+  }
+
+  /**
+   * --status, --check and --json on real btrfs, through every verdict: stale (no snapshot, then no
+   * backup, then too old), ok, broken (the common parent deleted) and unreachable (the backup
+   * directory gone).
+   */
+  @Test
+  void statusAndCheckThroughEveryVerdict() throws Exception {
+    TestPair pair = newPair(12);
+    String config = pair.toml(10, 30, 20, 90);
+    assertTrue(
+        ok(config, "--status", "--pair", pair.name())
+            .out()
+            .contains("health  stale: no snapshot yet in " + pair.snaps()));
+    ok(config, "--snapshot", "--pair", pair.name());
+    assertTrue(
+        ok(config, "--status", "--pair", pair.name())
+            .out()
+            .contains("health  stale: no backup yet in " + pair.backups()));
+    ok(config, "--backup", "--pair", pair.name());
+    Run fresh = ok(config, "--status", "--pair", pair.name(), "-v");
+    String first = "2026-11-01T08:00:00";
+    Subvolume backup = list(pair.backups()).get(first);
+    assertTrue(
+        fresh.out().contains("health  ok: newest backup less than a second old"), fresh.out());
+    assertTrue(fresh.out().contains("  received uuid " + backup.receivedUuid().orElseThrow()));
+    assertTrue(ok(config, "--check", "--pair", pair.name()).out().startsWith("BACKUP-TOOL OK - "));
+    Run json = ok(config, "--status", "--pair", pair.name(), "--json");
+    JsonDocument.assertValid(json.out());
+    assertTrue(json.out().contains("\"uuid\": \"" + backup.uuid() + "\""), json.out());
+
+    clock.advance(Duration.ofHours(30));
+    assertTrue(
+        ok(config, "--status", "--pair", pair.name())
+            .out()
+            .contains("health  stale: newest backup 1 day 6 hours old, beyond 26 hours"));
+    Run late = run(config, "--check", "--pair", pair.name());
+    assertEquals(1, late.exit(), late.out());
+    assertTrue(late.out().startsWith("BACKUP-TOOL WARNING - "), late.out());
+
+    // The only snapshot with a backup is deleted by hand: the next backup cannot be incremental.
+    Commands.run("btrfs", "subvolume", "delete", pair.snaps().resolve(first).toString());
+    ok(config, "--snapshot", "--pair", pair.name());
+    assertTrue(
+        ok(config, "--status", "--pair", pair.name())
+            .out()
+            .contains("health  broken: no common parent, next backup is a full send"));
+
+    Path away = pair.backups().resolveSibling(pair.name() + "-away");
+    Files.move(pair.backups(), away);
+    try {
+      Run gone = run(config, "--status", "--pair", pair.name());
+      assertEquals(1, gone.exit(), gone.out());
+      assertTrue(
+          gone.out().contains("health  unreachable: backup directory " + pair.backups()),
+          gone.out());
+      Run critical = run(config, "--check", "--pair", pair.name());
+      assertEquals(2, critical.exit(), critical.out());
+    } finally {
+      Files.move(away, pair.backups());
     }
   }
 

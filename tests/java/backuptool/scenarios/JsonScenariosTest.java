@@ -3,6 +3,7 @@ package backuptool.scenarios;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import backuptool.JsonDocument;
 import java.nio.file.Path;
 import org.approvaltests.Approvals;
 import org.junit.jupiter.api.Test;

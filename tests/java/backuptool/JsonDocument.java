@@ -1,4 +1,4 @@
-package backuptool.scenarios;
+package backuptool;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -8,11 +8,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Checks JSON with a strict parser that is not the tool's writer: one document, nothing after. */
-final class JsonDocument {
+public final class JsonDocument {
   private JsonDocument() {}
 
   /** Fails unless {@code text} is exactly one valid JSON object with no member named twice. */
-  static void assertValid(String text) {
+  public static void assertValid(String text) {
     JsonFactory factory =
         JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     try (JsonParser parser = factory.createParser(text)) {
