@@ -2,6 +2,7 @@ package backuptool.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import backuptool.JsonDocument;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,9 @@ class CheckScenariosTest {
     assertEquals(1, late.lastExit);
     all.append(late.run("--check", "--all", "--crit", "20")).append('\n');
     assertEquals(2, late.lastExit, "--crit alone below the default warning limit");
+    all.append(late.run("--check", "--all", "--json")).append('\n');
+    assertEquals(1, late.lastExit, "the same exit code with --json");
+    JsonDocument.assertValid(late.lastStdout);
     Approvals.verify(all.toString());
   }
 

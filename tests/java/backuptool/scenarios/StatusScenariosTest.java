@@ -117,7 +117,6 @@ class StatusScenariosTest {
           {"--status", "--all", "--wait", "5"},
           {"--status", "--all", "--suffix", "x"},
           {"--status", "--all", "--warn", "5"},
-          {"--check", "--all", "--json"},
           {"--backup", "--all", "--json", "-v"},
           {"--check", "--all", "--warn", "48", "--crit", "24"},
           {"--check", "--all", "--crit", "0"},

@@ -102,6 +102,9 @@ public final class Cli {
     if (!CommandLine.asks(args, "--check")) {
       return ExitCode.USAGE;
     }
+    if (CommandLine.asks(args, "--json")) {
+      return Check.State.UNKNOWN.exitCode(); // as every verb: no document after a usage error
+    }
     out.println(
         "BACKUP-TOOL UNKNOWN - nothing was checked: a usage or configuration error, see the error"
             + " output");

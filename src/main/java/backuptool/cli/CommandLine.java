@@ -200,10 +200,6 @@ final class CommandLine {
       throw new UsageException(
           "--json prints one document with everything -v shows; it takes neither -v nor -q");
     }
-    if (json && command == Command.CHECK) {
-      throw new UsageException(
-          "--check prints one monitoring-plugin line; for JSON use --status --json");
-    }
     List<String> named = ns.getList("pair");
     List<String> pairs = named == null ? List.of() : List.copyOf(new LinkedHashSet<>(named));
     Optional<String> suffix = Optional.ofNullable(ns.getString("suffix"));

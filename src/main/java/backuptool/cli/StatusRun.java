@@ -2,6 +2,7 @@ package backuptool.cli;
 
 import backuptool.config.Config;
 import backuptool.model.Pair;
+import backuptool.report.CheckJson;
 import backuptool.report.StatusJson;
 import backuptool.scan.Scanner;
 import backuptool.status.Check;
@@ -72,7 +73,11 @@ final class StatusRun {
       PrintStream out) {
     Status status = scan(pairs, config, now, env);
     Check.Result result = Check.of(status, options.warnAfter(), options.critAfter());
-    out.println(result.line());
+    if (options.json()) {
+      out.print(CheckJson.render(result, config.file(), now));
+    } else {
+      out.println(result.line());
+    }
     out.flush();
     return result.state().exitCode();
   }

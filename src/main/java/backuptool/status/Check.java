@@ -37,8 +37,49 @@ public final class Check {
     }
   }
 
-  /** The state, and the line a plugin prints: "BACKUP-TOOL WARNING - ... | perfdata". */
-  public record Result(State state, String line) {}
+  /**
+   * One pair's verdict: its state and why, the ages of its newest backup and snapshot (empty when
+   * there is none or a side could not be read), the limits that applied, and the counts.
+   */
+  public record PairCheck(
+      String pair,
+      State state,
+      String text,
+      Optional<Duration> backupAge,
+      Optional<Duration> snapshotAge,
+      Duration warn,
+      Duration critical,
+      int backups,
+      int snapshots) {}
+
+  /** The worst state of all pairs, and each pair's verdict. */
+  public record Result(State state, List<PairCheck> pairs) {
+    public Result {
+      pairs = List.copyOf(pairs);
+    }
+
+    /** The line a plugin prints: "BACKUP-TOOL WARNING - root: ...; home: ... | perfdata". */
+    public String line() {
+      List<String> shown = new ArrayList<>();
+      List<String> perf = new ArrayList<>();
+      for (PairCheck p : pairs) {
+        if (state == State.OK || p.state() != State.OK) {
+          shown.add(p.pair() + ": " + p.text());
+        }
+        if (p.backupAge().isPresent() || p.snapshotAge().isPresent()) {
+          perf.add(perf(p.pair() + "_backup_age", p.backupAge(), p));
+          perf.add(perf(p.pair() + "_snapshot_age", p.snapshotAge(), p));
+          perf.add(p.pair() + "_backups=" + p.backups() + ";;;0");
+          perf.add(p.pair() + "_snapshots=" + p.snapshots() + ";;;0");
+        }
+      }
+      return "BACKUP-TOOL "
+          + state
+          + " - "
+          + String.join("; ", shown)
+          + (perf.isEmpty() ? "" : " | " + String.join(" ", perf));
+    }
+  }
 
   /**
    * {@code warn} and {@code critical}: the command line's limits, else each pair's {@code
@@ -46,54 +87,53 @@ public final class Check {
    */
   public static Result of(Status status, Optional<Duration> warn, Optional<Duration> critical) {
     State worst = State.OK;
-    List<String> problems = new ArrayList<>();
-    List<String> fine = new ArrayList<>();
-    List<String> perf = new ArrayList<>();
+    List<PairCheck> checks = new ArrayList<>();
     for (PairStatus p : status.pairs()) {
-      String name = p.pair().name();
       Duration w = warn.orElse(p.pair().staleAfter());
       Duration c = critical.orElse(w.multipliedBy(2));
       if (w.compareTo(c) > 0) {
         w = c; // only --crit was given, below the pair's own limit: warn no later than critical
       }
-      Optional<String> unreadable = p.source().problem().or(() -> p.target().problem());
-      if (unreadable.isPresent()) {
-        worst = worst.worse(State.CRITICAL);
-        problems.add(name + ": " + unreadable.get());
-        continue;
-      }
-      Judged backup = judge("backup", p.target().newest(), w, c, status);
-      Judged snapshot = judge("snapshot", p.source().newest(), w, c, status);
-      State state = backup.state.worse(snapshot.state);
-      worst = worst.worse(state);
-      if (state == State.OK) {
-        fine.add(name + ": " + backup.text);
-      } else {
-        List<String> why = new ArrayList<>();
-        for (Judged j : List.of(backup, snapshot)) {
-          if (j.state != State.OK) {
-            why.add(j.text);
-          }
-        }
-        problems.add(name + ": " + String.join(", ", why));
-      }
-      perf.add(perf(name + "_backup_age", backup.age, w, c));
-      perf.add(perf(name + "_snapshot_age", snapshot.age, w, c));
-      perf.add(name + "_backups=" + p.target().snapshots().size() + ";;;0");
-      perf.add(name + "_snapshots=" + p.source().snapshots().size() + ";;;0");
+      PairCheck check = pair(p, w, c, status);
+      worst = worst.worse(check.state());
+      checks.add(check);
     }
-    String summary = problems.isEmpty() ? String.join("; ", fine) : String.join("; ", problems);
-    String line =
-        "BACKUP-TOOL "
-            + worst
-            + " - "
-            + summary
-            + (perf.isEmpty() ? "" : " | " + String.join(" ", perf));
-    return new Result(worst, line);
+    return new Result(worst, checks);
   }
 
-  /** One newest entry's state, its words, and its age in seconds (empty when there is none). */
-  private record Judged(State state, String text, Optional<Long> age) {}
+  private static PairCheck pair(PairStatus p, Duration warn, Duration critical, Status status) {
+    String name = p.pair().name();
+    int backups = p.target().snapshots().size();
+    int snapshots = p.source().snapshots().size();
+    Optional<String> unreadable = p.source().problem().or(() -> p.target().problem());
+    if (unreadable.isPresent()) {
+      return new PairCheck(
+          name,
+          State.CRITICAL,
+          unreadable.get(),
+          Optional.empty(),
+          Optional.empty(),
+          warn,
+          critical,
+          backups,
+          snapshots);
+    }
+    Judged backup = judge("backup", p.target().newest(), warn, critical, status);
+    Judged snapshot = judge("snapshot", p.source().newest(), warn, critical, status);
+    State state = backup.state.worse(snapshot.state);
+    List<String> why = new ArrayList<>();
+    for (Judged j : List.of(backup, snapshot)) {
+      if (j.state != State.OK) {
+        why.add(j.text);
+      }
+    }
+    String text = state == State.OK ? backup.text : String.join(", ", why);
+    return new PairCheck(
+        name, state, text, backup.age, snapshot.age, warn, critical, backups, snapshots);
+  }
+
+  /** One newest entry's state, its words, and its age (empty when there is none). */
+  private record Judged(State state, String text, Optional<Duration> age) {}
 
   private static Judged judge(
       String what, Optional<Snapshot> newest, Duration warn, Duration critical, Status status) {
@@ -112,17 +152,17 @@ public final class Check {
           case WARNING -> " (beyond the warning limit of " + Status.hours(warn) + ")";
           case OK, UNKNOWN -> "";
         };
-    return new Judged(state, "newest " + what + " " + words + limit, Optional.of(age.toSeconds()));
+    return new Judged(state, "newest " + what + " " + words + limit, Optional.of(age));
   }
 
   /** 'label'=VALUEs;WARN;CRIT;0 in seconds; an absent value is "U", the convention for unknown. */
-  private static String perf(String label, Optional<Long> seconds, Duration warn, Duration crit) {
+  private static String perf(String label, Optional<Duration> age, PairCheck p) {
     return String.format(
         Locale.ROOT,
         "%s=%s;%d;%d;0",
         label,
-        seconds.map(s -> s + "s").orElse("U"),
-        warn.toSeconds(),
-        crit.toSeconds());
+        age.map(a -> a.toSeconds() + "s").orElse("U"),
+        p.warn().toSeconds(),
+        p.critical().toSeconds());
   }
 }
