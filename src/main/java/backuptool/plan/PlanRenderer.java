@@ -31,25 +31,9 @@ public final class PlanRenderer {
       }
       Map<Step.Operation, String> commandAfter =
           verbose ? commandsAfterLastOfBatch(pair) : Map.of();
-      String indent = "  ";
+      Lines lines = new Lines(out, verbose, commandAfter);
       for (Step step : pair.steps()) {
-        if (step instanceof Step.Heading h) {
-          out.append("  ").append(h.text()).append('\n');
-          indent = "    ";
-        } else if (step instanceof Step.Decision d) {
-          if (verbose || !d.verboseOnly()) {
-            line(out, indent, d.word(), d.subject(), d.reason());
-          }
-        } else if (step instanceof Step.Operation op) {
-          line(out, indent, op.word(), op.subject(), op.reason());
-          if (verbose && commandAfter.containsKey(op)) {
-            out.append(indent)
-                .append(" ".repeat(WORD_WIDTH + 1))
-                .append("$ ")
-                .append(commandAfter.get(op))
-                .append('\n');
-          }
-        }
+        step.accept(lines);
       }
     }
     int ops = plan.operationCount();
@@ -61,6 +45,49 @@ public final class PlanRenderer {
           .append(" cannot be done, see the errors above.");
     }
     return out.append('\n').toString();
+  }
+
+  /**
+   * Renders a pair's steps: headings flush, the lines under a heading indented below it; with -v,
+   * the verbose-only decisions and each batch's command under its last operation.
+   */
+  private static final class Lines implements Step.Visitor<Void> {
+    private final StringBuilder out;
+    private final boolean verbose;
+    private final Map<Step.Operation, String> commandAfter;
+    private String indent = "  ";
+
+    Lines(StringBuilder out, boolean verbose, Map<Step.Operation, String> commandAfter) {
+      this.out = out;
+      this.verbose = verbose;
+      this.commandAfter = commandAfter;
+    }
+
+    @Override
+    public Void heading(Step.Heading h) {
+      out.append("  ").append(h.text()).append('\n');
+      indent = "    ";
+      return null;
+    }
+
+    @Override
+    public Void decision(Step.Decision d) {
+      if (verbose || !d.verboseOnly()) {
+        line(out, indent, d.word(), d.subject(), d.reason());
+      }
+      return null;
+    }
+
+    @Override
+    public Void operation(Step.Operation op) {
+      line(out, indent, op.word(), op.subject(), op.reason());
+      String command = commandAfter.get(op);
+      if (command != null) {
+        out.append(indent).append(" ".repeat(WORD_WIDTH + 1)).append("$ ").append(command);
+        out.append('\n');
+      }
+      return null;
+    }
   }
 
   /** A batch's command is shown once, under its last operation. */

@@ -9,6 +9,21 @@ import java.util.Optional;
 /** One line of a plan: an operation to run, or a decision shown for its reason. */
 public sealed interface Step {
 
+  /**
+   * What renders steps: one method per kind, so that a kind added without a way to render it does
+   * not compile (Java 17 has no exhaustive pattern switch).
+   */
+  interface Visitor<R> {
+    R operation(Operation operation);
+
+    R decision(Decision decision);
+
+    R heading(Heading heading);
+  }
+
+  /** Hands this step to the {@code visitor}'s method for its kind. */
+  <R> R accept(Visitor<R> visitor);
+
   /** Something that changes btrfs. */
   sealed interface Operation extends Step {
     /** Why the plan does this, in words. */
@@ -28,6 +43,11 @@ public sealed interface Step {
 
     /** Runs this operation alone through {@code runner}, which has one method per operation. */
     void runBy(Runner runner) throws BtrfsException;
+
+    @Override
+    default <R> R accept(Visitor<R> visitor) {
+      return visitor.operation(this);
+    }
   }
 
   /**
@@ -177,8 +197,18 @@ public sealed interface Step {
     static Decision verbose(String word, String subject, String reason) {
       return new Decision(word, subject, reason, true);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.decision(this);
+    }
   }
 
   /** A heading that groups the lines after it, such as one side of a pair. */
-  record Heading(String text) implements Step {}
+  record Heading(String text) implements Step {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.heading(this);
+    }
+  }
 }

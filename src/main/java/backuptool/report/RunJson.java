@@ -72,26 +72,35 @@ public final class RunJson {
       Step step,
       Map<Step.Operation, String> commands,
       Map<Step.Operation, OperationResult> results) {
-    if (step instanceof Step.Operation op) {
-      OperationResult r = results.get(op);
-      return Json.object()
-          .put("kind", "operation")
-          .put("action", op.word())
-          .put("subject", op.subject())
-          .put("reason", op.reason())
-          .put("command", commands.get(op))
-          .put("result", r == null ? null : result(r));
-    }
-    if (step instanceof Step.Decision d) {
-      return Json.object()
-          .put("kind", "decision")
-          .put("action", d.word())
-          .put("subject", d.subject())
-          .put("reason", d.reason())
-          .put("verbose_only", d.verboseOnly());
-    }
-    Step.Heading h = (Step.Heading) step;
-    return Json.object().put("kind", "heading").put("text", h.text());
+    return step.accept(
+        new Step.Visitor<Json.Obj>() {
+          @Override
+          public Json.Obj operation(Step.Operation op) {
+            OperationResult r = results.get(op);
+            return Json.object()
+                .put("kind", "operation")
+                .put("action", op.word())
+                .put("subject", op.subject())
+                .put("reason", op.reason())
+                .put("command", commands.get(op))
+                .put("result", r == null ? null : result(r));
+          }
+
+          @Override
+          public Json.Obj decision(Step.Decision d) {
+            return Json.object()
+                .put("kind", "decision")
+                .put("action", d.word())
+                .put("subject", d.subject())
+                .put("reason", d.reason())
+                .put("verbose_only", d.verboseOnly());
+          }
+
+          @Override
+          public Json.Obj heading(Step.Heading h) {
+            return Json.object().put("kind", "heading").put("text", h.text());
+          }
+        });
   }
 
   private static Json.Obj result(OperationResult r) {
