@@ -72,24 +72,28 @@ class RemoteShellTest {
     assertThrows(IllegalArgumentException.class, () -> RemoteShell.join(List.of()));
   }
 
+  /** Lines that are not in the format; the filter script refuses them too. */
+  static final List<String> MALFORMED =
+      List.of(
+          "",
+          "id",
+          "'id' x",
+          "'id'  'x'",
+          " 'id'",
+          "'id' ",
+          "'id';'x'",
+          "'id' ;touch x",
+          "'id'\n'x'",
+          "'id'\r",
+          "'unterminated",
+          "'a''b'",
+          "'a' \"b\"",
+          "$(id)",
+          "'a'\u0000");
+
   @Test
   void splitRefusesAnythingButTheFormat() {
-    for (String line :
-        List.of(
-            "",
-            "id",
-            "'id' x",
-            "'id'  'x'",
-            " 'id'",
-            "'id' ",
-            "'id';'x'",
-            "'id' ;touch x",
-            "'id'\n'x'",
-            "'unterminated",
-            "'a''b'",
-            "'a' \"b\"",
-            "$(id)",
-            "'a'\u0000")) {
+    for (String line : MALFORMED) {
       assertThrows(
           IllegalArgumentException.class, () -> RemoteShell.split(line), () -> "accepted " + line);
     }
