@@ -231,6 +231,9 @@ class SshFilterTest {
         "snapshot of what is not a volume",
         () -> restricted.run(RemoteCommands.snapshot(outside, snaps.resolve("x"))));
     attempts.put(
+        "snapshot onto an existing name (btrfs would put it inside)",
+        () -> restricted.run(RemoteCommands.snapshot(vol, snaps.resolve("base"))));
+    attempts.put(
         "snapshot into the target root",
         () -> restricted.run(RemoteCommands.snapshot(vol, backups.resolve("x"))));
     attempts.put(
