@@ -53,6 +53,11 @@ PROGRAMS=(
   kill:procps                                                    # fault tests signal processes
   env:coreutils truncate:coreutils find:findutils xargs:findutils diff:diffutils # tests, demo
   man:man-db groff:groff-base                                    # the man page is checked
+  # ssh tests: a private sshd between two network namespaces (tests/java/backuptool/ssh). On a
+  # machine booted with systemd, installing openssh-server also enables and starts its own sshd.
+  ssh:openssh-client ssh-keygen:openssh-client sshd:openssh-server
+  ip:iproute2 nsenter:util-linux
+  shellcheck:shellcheck                                          # ssh-filter is checked
 )
 
 # What building and checking the Debian package needs: dpkg-deb, lintian, and systemd-analyze

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # install.sh JAR MANPAGE: installs backup-tool below $DESTDIR: the launcher into $PREFIX/bin, the
-# jar, the apt hook, the systemd units (not enabled), the man page, the bash completion, the
-# configuration and the README. Used by `./build.sh install` (PREFIX=/usr/local) and, into a
-# staging directory, by `./build.sh deb` (PREFIX=/usr, PACKAGE=1). Paths inside the installed
-# files are the final ones (without DESTDIR).
+# jar, the apt hook, the ssh filter, the systemd units (not enabled), the man page, the bash
+# completion, the configuration and the README. Used by `./build.sh install` (PREFIX=/usr/local)
+# and, into a staging directory, by `./build.sh deb` (PREFIX=/usr, PACKAGE=1). Paths inside the
+# installed files are the final ones (without DESTDIR).
 #   PACKAGE=1: the configuration is always written (dpkg keeps the user's as a conffile) and the
 #              docs go as Debian wants them (gzipped, with copyright; deb.sh adds the changelog);
 #   otherwise  an existing /etc/backup-tool/backup_config.toml is never overwritten.
@@ -43,6 +43,8 @@ install -d "$dest$bindir" "$dest$libdir" "$dest$sharedir" "$dest$unitdir" \
 install -m 0644 "$jar" "$dest$sharedir/backup-tool.jar"
 fill "$here/bin/backup-tool" "$dest$bindir/backup-tool" 0755
 fill "$here/apt/apt-pre-invoke" "$dest$libdir/apt-pre-invoke" 0755
+# The restricted ssh key's forced command, for backup servers and pulled hosts (docs/remote.md).
+install -m 0755 "$here/bin/ssh-filter" "$dest$libdir/ssh-filter"
 fill "$here/apt/80backup-tool" "$dest/etc/apt/apt.conf.d/80backup-tool" 0644
 for unit in "$here"/systemd/*.service "$here"/systemd/*.timer; do
   fill "$unit" "$dest$unitdir/${unit##*/}" 0644

@@ -71,6 +71,20 @@ v=$(systemd-analyze verify --man=no /lib/systemd/system/backup-tool-*.{service,t
 [ -z "$v" ] || fail "systemd-analyze verify: $v"
 ok
 
+phase "ssh-filter: runs the tool's commands only"
+# As sshd runs it for a restricted key, on a minimal Debian (dash, coreutils, findutils).
+filter=/usr/lib/backup-tool/ssh-filter
+[ -x "$filter" ] || fail "$filter is missing or not executable"
+listed=$(SSH_ORIGINAL_COMMAND="'btrfs' 'subvolume' 'list' '-a' '-c' '-u' '-q' '-R' '/mnt/backup'" \
+  "$filter" --target-root /mnt/backup 2>&1) || fail "list: $listed"
+[ "$(SSH_ORIGINAL_COMMAND="'stat' '--format=%f %i' '--' '/mnt/backup'" "$filter" --target-root /mnt/backup)" = "41ed 256" ] ||
+  fail "stat of the root"
+status=0
+refused=$(SSH_ORIGINAL_COMMAND="'id'" "$filter" --target-root /mnt/backup 2>&1) || status=$?
+[ "$status" = 77 ] || fail "id: exit $status: $refused"
+[[ "$refused" == "ssh-filter: refused 'id': "* ]] || fail "id: $refused"
+ok
+
 # One pair on the loop filesystems, asking for the pre-upgrade snapshot.
 btrfs -q subvolume create /mnt/disk/vol
 echo data >/mnt/disk/vol/file
