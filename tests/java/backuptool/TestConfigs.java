@@ -30,6 +30,30 @@ public final class TestConfigs {
         "");
   }
 
+  /** One [[backup_pairs]] table whose sides may be ssh:// URLs. */
+  public static String pair(
+      String name,
+      String volume,
+      String source,
+      String target,
+      int count,
+      int days,
+      int targetCount,
+      int targetDays) {
+    return String.join(
+        "\n",
+        "[[backup_pairs]]",
+        "name = " + quote(name),
+        "original_volume = " + quote(volume),
+        "source = " + quote(source),
+        "target = " + quote(target),
+        "retention_days = " + days,
+        "retention_count = " + count,
+        "target_retention_days = " + targetDays,
+        "target_retention_count = " + targetCount,
+        "");
+  }
+
   /** A TOML basic string holding exactly {@code text}. */
   public static String quote(String text) {
     StringBuilder sb = new StringBuilder("\"");

@@ -7,7 +7,9 @@ import java.util.Optional;
 
 /**
  * A loaded, valid configuration: at least one pair, names and directories all distinct. {@code
- * metricsFile}: where each run writes its node-exporter metrics, when set.
+ * metricsFile}: where each run writes its node-exporter metrics, when set. {@code stateDir}: where
+ * the tool keeps what must outlive a run on this machine (the records of receives into other
+ * machines), when not the default.
  */
 public record Config(
     Path file,
@@ -15,6 +17,7 @@ public record Config(
     boolean dryRun,
     Optional<Path> lockDir,
     Optional<Path> metricsFile,
+    Optional<Path> stateDir,
     List<Pair> pairs) {
   public Config {
     pairs = List.copyOf(pairs);

@@ -1,7 +1,10 @@
 package backuptool.config;
 
+import backuptool.model.Host;
 import backuptool.model.Pair;
 import backuptool.model.Retention;
+import backuptool.remote.SshHost;
+import backuptool.remote.SshLocation;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +32,13 @@ public final class ConfigLoader {
   /** In [global] and per pair: when --status calls a pair stale. */
   private static final String STALE_AFTER_HOURS = "stale_after_hours";
 
-  private static final Set<String> TOP_KEYS = Set.of("global", "backup_pairs");
+  /** The file's own [ssh] table, and each pair's: how to reach other machines. */
+  private static final String SSH = "ssh";
+
+  private static final Set<String> TOP_KEYS = Set.of("global", "backup_pairs", SSH);
   private static final Set<String> GLOBAL_KEYS =
-      Set.of("default_verbose", "dry_run", "lock_dir", "metrics_file", STALE_AFTER_HOURS);
+      Set.of(
+          "default_verbose", "dry_run", "lock_dir", "metrics_file", "state_dir", STALE_AFTER_HOURS);
   private static final List<String> PAIR_KEYS =
       List.of(
           "name",
@@ -45,10 +52,15 @@ public final class ConfigLoader {
 
   /** Optional pair keys: a pair without them gets their default. */
   private static final Set<String> OPTIONAL_PAIR_KEYS =
-      Set.of("snapshot_before_upgrade", STALE_AFTER_HOURS);
+      Set.of("snapshot_before_upgrade", STALE_AFTER_HOURS, SSH);
 
   /** A year: a larger staleness limit is a typo. */
   private static final int MAX_STALE_HOURS = 24 * 366;
+
+  /** Until the tool can do them: a side it accepts is a side it backs up. */
+  private static final boolean PUSH_SUPPORTED = false;
+
+  private static final boolean PULL_SUPPORTED = false;
 
   private static final int MAX_DAYS = 100_000;
   private static final int MAX_COUNT = 1_000_000;
@@ -78,6 +90,7 @@ public final class ConfigLoader {
     Duration staleAfter = Pair.DEFAULT_STALE_AFTER;
     Optional<Path> lockDir = Optional.empty();
     Optional<Path> metricsFile = Optional.empty();
+    Optional<Path> stateDir = Optional.empty();
     if (toml.contains("global")) {
       if (toml.get("global") instanceof TomlTable global) {
         checkKnown(global, GLOBAL_KEYS, "global.");
@@ -95,11 +108,12 @@ public final class ConfigLoader {
         error(toml.inputPositionOf("global"), "'global' must be a table: write [global]");
       }
     }
-    List<Pair> pairs = pairs(toml, staleAfter);
+    SshTable.Settings ssh = sshTable(toml, SSH, SshTable.Settings.NONE);
+    List<Pair> pairs = pairs(toml, staleAfter, ssh);
     if (!errors.isEmpty()) {
       throw failure();
     }
-    return new Config(file, verbose, dryRun, lockDir, metricsFile, pairs);
+    return new Config(file, verbose, dryRun, lockDir, metricsFile, stateDir, pairs);
   }
 
   private String read() throws ConfigException {
@@ -139,7 +153,29 @@ public final class ConfigLoader {
     return Optional.empty();
   }
 
-  private List<Pair> pairs(TomlParseResult toml, Duration staleAfter) {
+  /**
+   * The ssh settings of {@code table}'s key {@code key} (a table) over {@code below}; {@code below}
+   * alone when there is none.
+   */
+  private SshTable.Settings sshTable(TomlTable table, String key, SshTable.Settings below) {
+    if (!table.contains(key)) {
+      return below;
+    }
+    if (!(table.get(key) instanceof TomlTable ssh)) {
+      error(
+          table.inputPositionOf(key),
+          "'"
+              + key
+              + "' must be a table of ssh settings: write [ssh], or [backup_pairs.ssh] after a"
+              + " pair's [[backup_pairs]]");
+      return below;
+    }
+    String name = table instanceof TomlParseResult ? SSH : "backup_pairs." + SSH;
+    checkKnown(ssh, SshTable.KEYS, name + ".");
+    return SshTable.read(ssh, name, this).over(below);
+  }
+
+  private List<Pair> pairs(TomlParseResult toml, Duration staleAfter, SshTable.Settings ssh) {
     List<Pair> pairs = new ArrayList<>();
     if (!toml.contains("backup_pairs")) {
       error(
@@ -154,11 +190,11 @@ public final class ConfigLoader {
       return pairs;
     }
     Map<String, TomlPosition> names = new HashMap<>();
-    Map<Path, String> dirs = new HashMap<>();
+    Map<Directory, String> dirs = new HashMap<>();
     for (int i = 0; i < array.size(); i++) {
       TomlTable table = array.getTable(i);
       TomlPosition where = array.inputPositionOf(i);
-      PairReader reader = new PairReader(table, where, this, staleAfter);
+      PairReader reader = new PairReader(table, where, this, staleAfter, sshTable(table, SSH, ssh));
       Set<String> known = new java.util.HashSet<>(PAIR_KEYS);
       known.addAll(OPTIONAL_PAIR_KEYS);
       checkKnown(table, known, "");
@@ -172,16 +208,26 @@ public final class ConfigLoader {
             table.inputPositionOf("name"),
             "duplicate pair name '" + pair.name() + "' (first used at line " + first.line() + ")");
       }
-      claim(dirs, pair.source(), pair, "source", table);
-      claim(dirs, pair.target(), pair, "target", table);
+      claim(dirs, pair.sourceHost(), pair.source(), pair, "source", table);
+      claim(dirs, pair.targetHost(), pair.target(), pair, "target", table);
       pairs.add(pair);
     }
     return pairs;
   }
 
-  /** Two pairs sharing a snapshot or backup directory would purge each other's snapshots. */
-  private void claim(Map<Path, String> dirs, Path dir, Pair pair, String key, TomlTable table) {
-    String owner = dirs.putIfAbsent(dir, "'" + key + "' of pair '" + pair.name() + "'");
+  /** A directory on a machine: the same path on two machines is two directories. */
+  private record Directory(String machine, Path path) {}
+
+  /**
+   * Two pairs sharing a snapshot or backup directory would purge each other's snapshots; two
+   * machines pushing to one server must use directories of their own there.
+   */
+  private void claim(
+      Map<Directory, String> dirs, Host host, Path path, Pair pair, String key, TomlTable table) {
+    String dir = host.show(path);
+    String owner =
+        dirs.putIfAbsent(
+            new Directory(host.machine(), path), "'" + key + "' of pair '" + pair.name() + "'");
     if (owner != null && !owner.endsWith("pair '" + pair.name() + "'")) {
       error(
           table.inputPositionOf(key),
@@ -256,7 +302,14 @@ public final class ConfigLoader {
   static Path absolute(String key, String text) {
     if (!text.startsWith("/")) {
       throw new IllegalArgumentException(
-          "'" + key + "' must be an absolute path (starting with /), not \"" + text + "\"");
+          "'"
+              + key
+              + "' must be an absolute path (starting with /), not \""
+              + text
+              + "\""
+              + (text.matches("[^/]+:.*")
+                  ? " (a directory on another machine is written ssh://[user@]host[:port]/path)"
+                  : ""));
     }
     if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new IllegalArgumentException(
@@ -299,13 +352,28 @@ public final class ConfigLoader {
     private final TomlPosition where;
     private final ConfigLoader loader;
     private final Duration defaultStaleAfter;
+    private final SshTable.Settings ssh;
     private boolean ok = true;
 
-    PairReader(TomlTable table, TomlPosition where, ConfigLoader loader, Duration staleAfter) {
+    PairReader(
+        TomlTable table,
+        TomlPosition where,
+        ConfigLoader loader,
+        Duration staleAfter,
+        SshTable.Settings ssh) {
       this.table = table;
       this.where = where;
       this.loader = loader;
       this.defaultStaleAfter = staleAfter;
+      this.ssh = ssh;
+    }
+
+    /** A side's path on its machine; {@code remote} when it is an ssh:// location. */
+    private record Where(Path path, Optional<SshLocation> remote) {
+      /** The user, host and port, without the path: where a command would run. */
+      Optional<String> machine() {
+        return remote.map(l -> new SshLocation(l.user(), l.host(), l.port(), "").toString());
+      }
     }
 
     Pair read() {
@@ -324,9 +392,19 @@ public final class ConfigLoader {
                 + name
                 + "' may only use letters, digits, '.', '_' and '-' (1 to 64 of them, not '.' or '..')");
       }
-      Path volume = path("original_volume");
-      Path source = path("source");
-      Path target = path("target");
+      Where volumeWhere = where("original_volume");
+      Where sourceWhere = where("source");
+      Where targetWhere = where("target");
+      Host sourceHost = Host.LOCAL;
+      Host targetHost = Host.LOCAL;
+      if (volumeWhere != null && sourceWhere != null && targetWhere != null) {
+        sourceHost = host(sourceWhere);
+        targetHost = host(targetWhere);
+        checkHosts(volumeWhere, sourceWhere, targetWhere);
+      }
+      Path volume = volumeWhere == null ? null : volumeWhere.path();
+      Path source = sourceWhere == null ? null : sourceWhere.path();
+      Path target = targetWhere == null ? null : targetWhere.path();
       Retention sourceKeep = retention("retention_days", "retention_count");
       Retention targetKeep = retention("target_retention_days", "target_retention_count");
       boolean beforeUpgrade = bool("snapshot_before_upgrade");
@@ -338,18 +416,103 @@ public final class ConfigLoader {
         ok &= own.isPresent();
         staleAfter = own.orElse(staleAfter);
       }
-      if (source != null && source.equals(target)) {
+      if (source != null
+          && source.equals(target)
+          && sourceHost.machine().equals(targetHost.machine())) {
         fail(
             table.inputPositionOf("target"),
             "target must not be the same directory as source ("
-                + source
+                + sourceHost.show(source)
                 + "): backups belong on another filesystem");
+      }
+      if (!sourceHost.isLocal() && !PULL_SUPPORTED) {
+        fail(
+            table.inputPositionOf("source"),
+            "a source on another machine (pull) is not supported yet: run backup-tool on that"
+                + " machine");
+      }
+      if (!targetHost.isLocal() && !PUSH_SUPPORTED) {
+        fail(
+            table.inputPositionOf("target"),
+            "a target on another machine (push) is not supported yet");
       }
       if (!ok) {
         return null;
       }
       return new Pair(
-          name, volume, source, target, sourceKeep, targetKeep, beforeUpgrade, staleAfter);
+          name,
+          volume,
+          source,
+          target,
+          sourceKeep,
+          targetKeep,
+          beforeUpgrade,
+          staleAfter,
+          sourceHost,
+          targetHost);
+    }
+
+    private Host host(Where where) {
+      if (where.remote().isEmpty()) {
+        return Host.LOCAL;
+      }
+      return SshHost.of(
+          where.remote().get(),
+          ssh.options(),
+          ssh.stallTimeout().orElse(SshHost.DEFAULT_STALL_TIMEOUT));
+    }
+
+    /**
+     * Snapshots are taken where the volume is; one side at most is another machine (the tool does
+     * not relay a backup between two others); a pair's own ssh settings need an ssh:// side.
+     */
+    private void checkHosts(Where volume, Where source, Where target) {
+      if (!volume.machine().equals(source.machine())) {
+        fail(
+            table.inputPositionOf("source"),
+            "original_volume and source must be on the same machine (a snapshot is taken where its"
+                + " volume is), but original_volume is "
+                + onMachine(volume)
+                + " and source "
+                + onMachine(source)
+                + ": write both as paths, or both as ssh:// URLs of the same user, host and port");
+      } else if (source.remote().isPresent() && target.remote().isPresent()) {
+        fail(
+            table.inputPositionOf("target"),
+            "source and target are both on other machines ("
+                + source.machine().get()
+                + ", "
+                + target.machine().get()
+                + "): backup-tool does not relay a backup between two other machines; run it on"
+                + " one of them, with the other side as its ssh:// side");
+      }
+      if (table.contains(SSH)
+          && source.remote().isEmpty()
+          && target.remote().isEmpty()
+          && volume.remote().isEmpty()) {
+        fail(
+            table.inputPositionOf(SSH),
+            "the pair's ssh settings would not be used: none of its sides is an ssh:// URL");
+      }
+    }
+
+    private static String onMachine(Where where) {
+      return where.machine().map(m -> "on " + m).orElse("local");
+    }
+
+    /** A path on this machine, or an ssh:// location; null after reporting why it is neither. */
+    private Where where(String key) {
+      String text = string(key);
+      if (text == null) {
+        return null;
+      }
+      if (!SshLocation.isSsh(text)) {
+        Path path = path(key, text);
+        return path == null ? null : new Where(path, Optional.empty());
+      }
+      SshLocation.Parsed parsed = SshLocation.parse(text);
+      parsed.problems().forEach(p -> fail(table.inputPositionOf(key), "'" + key + "': " + p));
+      return parsed.location().map(l -> new Where(Path.of(l.path()), Optional.of(l))).orElse(null);
     }
 
     private String string(String key) {
@@ -381,11 +544,7 @@ public final class ConfigLoader {
       return false;
     }
 
-    private Path path(String key) {
-      String text = string(key);
-      if (text == null) {
-        return null;
-      }
+    private Path path(String key, String text) {
       try {
         return absolute(key, text);
       } catch (IllegalArgumentException e) {

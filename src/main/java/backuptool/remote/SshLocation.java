@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * @param port the port, if the URL names one
  * @param path the absolute, normalised path on the remote machine
  */
-record SshLocation(Optional<String> user, String host, OptionalInt port, String path) {
-  static final String SCHEME = "ssh://";
+public record SshLocation(Optional<String> user, String host, OptionalInt port, String path) {
+  public static final String SCHEME = "ssh://";
 
   /** What ssh and login accept as a user name, and no option (no leading '-'). */
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
@@ -43,8 +43,8 @@ record SshLocation(Optional<String> user, String host, OptionalInt port, String 
   }
 
   /** A parsed location, or every problem found; exactly one of them is present. */
-  record Parsed(Optional<SshLocation> location, List<String> problems) {
-    Parsed {
+  public record Parsed(Optional<SshLocation> location, List<String> problems) {
+    public Parsed {
       problems = List.copyOf(problems);
       if (location.isPresent() == !problems.isEmpty()) {
         throw new IllegalArgumentException("a location or problems, not both");
@@ -53,12 +53,12 @@ record SshLocation(Optional<String> user, String host, OptionalInt port, String 
   }
 
   /** Whether {@code text} is meant as an ssh location (and is then parsed by {@link #parse}). */
-  static boolean isSsh(String text) {
+  public static boolean isSsh(String text) {
     return text.startsWith(SCHEME);
   }
 
   /** {@code url} as a location, or every reason why it is not one, each saying what to write. */
-  static Parsed parse(String url) {
+  public static Parsed parse(String url) {
     List<String> problems = new ArrayList<>();
     if (!isSsh(url)) {
       return new Parsed(

@@ -10,9 +10,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * How to reach remote sides: the values of issue 9's {@code [ssh]} table (not yet read from the
- * configuration). Empty values leave OpenSSH's defaults, with the hermetic exceptions that {@link
- * SshArgv} always sets.
+ * How to reach remote sides: the values of the configuration's {@code [ssh]} table. Empty values
+ * leave OpenSSH's defaults, with the hermetic exceptions that {@link SshArgv} always sets.
  *
  * @param identityFile the private key ({@code -i}, only that key is offered)
  * @param knownHostsFile the only file of known host keys (else the user's and the system's)
@@ -29,7 +28,7 @@ import java.util.regex.Pattern;
  * @param controlPersistSeconds how long an idle master connection stays after its last command, in
  *     case the tool dies before it closes the master
  */
-record SshOptions(
+public record SshOptions(
     Optional<Path> identityFile,
     Optional<Path> knownHostsFile,
     OptionalInt port,
@@ -43,7 +42,7 @@ record SshOptions(
     int controlPersistSeconds) {
 
   /** OpenSSH's defaults, keep-alives every 15 s (a dead link fails within a minute). */
-  static final SshOptions DEFAULTS =
+  public static final SshOptions DEFAULTS =
       new SshOptions(
           Optional.empty(),
           Optional.empty(),
@@ -89,12 +88,12 @@ record SshOptions(
   private static final Pattern CIPHER = Pattern.compile("[A-Za-z0-9@.,+_-]+");
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
-  SshOptions {
+  public SshOptions {
     extraOptions = List.copyOf(extraOptions);
   }
 
   /** Every reason why these values cannot be used, each saying which key and what to write. */
-  List<String> problems() {
+  public List<String> problems() {
     List<String> problems = new ArrayList<>();
     identityFile.ifPresent(f -> absolute("identity_file", f, problems));
     knownHostsFile.ifPresent(f -> absolute("known_hosts_file", f, problems));
