@@ -7,6 +7,7 @@ import backuptool.cli.Cli;
 import backuptool.cli.Environment;
 import backuptool.cli.Interruption;
 import backuptool.cli.Privileges;
+import backuptool.hosts.Remotes;
 import backuptool.journal.MemoryReceiveJournal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +40,12 @@ final class Scenario {
   final FakeBtrfs btrfs = new FakeBtrfs();
   final MemoryReceiveJournal journal = new MemoryReceiveJournal();
   final Interruption interruption = Interruption.none();
+
+  /** The journals of other machines, by machine ("nas:22"), when {@link #remote} is on. */
+  final Map<String, MemoryReceiveJournal> remoteJournals = new HashMap<>();
+
+  /** Whether runs reach other machines ({@link FakeHosts}), or refuse them. */
+  private boolean remote;
 
   /** Who the run is: root unless a test says otherwise. */
   Privileges privileges = Privileges.root();
@@ -90,6 +99,12 @@ final class Scenario {
   /** The configuration file that {@link #run} writes and names. */
   Path configFile() {
     return workDir.resolve("backup_config.toml");
+  }
+
+  /** Runs reach the ssh:// sides of the configuration: all on the one fake (see FakeHosts). */
+  Scenario remote() {
+    remote = true;
+    return this;
   }
 
   Scenario config(String toml) {
@@ -206,7 +221,11 @@ final class Scenario {
             workDir,
             Path.of("/etc/backup-tool/backup_config.toml"),
             workDir.resolve("locks"),
-            privileges);
+            privileges,
+            remote
+                ? (local, localJournal, pairs, stateDir) ->
+                    new FakeHosts(btrfs, localJournal, remoteJournals, pairs)
+                : Remotes.NONE);
     lastExit =
         Cli.run(
             argv,

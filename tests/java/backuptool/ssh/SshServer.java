@@ -163,6 +163,10 @@ public final class SshServer implements AutoCloseable {
                 "MaxStartups 100:30:200",
                 "MaxSessions 100",
                 "PrintMotd no",
+                // Debian's bash reads ~/.bashrc for a command from sshd, unless SHLVL says it runs
+                // below another shell: a slow .bashrc of the machine's root (pyenv, say) would
+                // otherwise cost every remote command a fifth of a second.
+                "SetEnv SHLVL=1",
                 "LogLevel INFO"));
     if (opensshAtLeast(9, 8)) {
       // Otherwise the refused commands of a test get later connections refused.
@@ -232,6 +236,22 @@ public final class SshServer implements AutoCloseable {
     try (Stream<String> lines = Files.lines(log())) {
       return lines.filter(l -> l.contains("Accepted publickey for ")).count();
     }
+  }
+
+  /** Cuts the link between the two namespaces, as a cable pulled out. */
+  public void linkDown() throws IOException {
+    Commands.run("ip", "-n", clientNs, "link", "set", "veth-c", "down");
+  }
+
+  /**
+   * Restores the link; forgets the neighbours, as the first connection after the link came back may
+   * otherwise say "No route to host".
+   */
+  public void linkUp() throws IOException {
+    Commands.run("ip", "-n", clientNs, "link", "set", "veth-c", "up");
+    Commands.run("ip", "-n", serverNs, "link", "set", "veth-s", "up");
+    Commands.run("ip", "-n", clientNs, "neigh", "flush", "all");
+    Commands.run("ip", "-n", serverNs, "neigh", "flush", "all");
   }
 
   /** {@code argv} to run in the client namespace. */

@@ -32,6 +32,15 @@ public final class BtrfsCommands {
     return List.of("btrfs", "receive", targetDir.toString());
   }
 
+  /**
+   * Receives a stream from another machine into {@code targetDir}: {@code -C} confines the receive
+   * to the directory (chroot), so that not even a crafted stream can write outside it; {@code -q}
+   * leaves out the "At subvol" lines. It still prints "Chroot to DIR" on stderr, which is no error.
+   */
+  public static List<String> receiveConfined(Path targetDir) {
+    return List.of("btrfs", "receive", "-q", "-C", targetDir.toString());
+  }
+
   public static List<String> delete(List<Path> subvolumes) {
     List<String> argv = new ArrayList<>(List.of("btrfs", "subvolume", "delete"));
     subvolumes.forEach(p -> argv.add(p.toString()));

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The mount points /etc/fstab lists, where disks are meant to be mounted. */
-final class Fstab {
+public final class Fstab {
   private final List<Path> mountPoints;
 
   private Fstab(List<Path> mountPoints) {
@@ -27,7 +27,7 @@ final class Fstab {
     }
   }
 
-  static Fstab parse(List<String> lines) {
+  public static Fstab parse(List<String> lines) {
     List<Path> points = new ArrayList<>();
     for (String line : lines) {
       String[] f = line.strip().split("\\s+", -1);
@@ -44,7 +44,7 @@ final class Fstab {
   }
 
   /** The longest listed mount point, other than /, that is {@code path} or contains it. */
-  Optional<Path> mountPointAbove(Path path) {
+  public Optional<Path> mountPointAbove(Path path) {
     Path best = null;
     for (Path p : mountPoints) {
       if (p.getNameCount() > 0

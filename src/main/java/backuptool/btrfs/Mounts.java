@@ -11,23 +11,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The mount table from {@code /proc/self/mountinfo}. On btrfs, st_dev differs per subvolume, so the
- * mount source, not the device number, tells which filesystem a path is on.
+ * The mount table from {@code /proc/self/mountinfo} (this machine's, or another's as read over
+ * ssh). On btrfs, st_dev differs per subvolume, so the mount source, not the device number, tells
+ * which filesystem a path is on.
  */
-final class Mounts {
+public final class Mounts {
 
   /**
    * One mount: {@code root} is the path inside the filesystem that is mounted (for btrfs, relative
    * to the top-level subvolume), {@code source} the device.
    */
-  record Mount(Path point, String root, String fsType, String source) {
+  public record Mount(Path point, String root, String fsType, String source) {
 
-    boolean isBtrfs() {
+    public boolean isBtrfs() {
       return fsType.equals("btrfs");
     }
 
     /** The path of {@code realPath} (below this mount) inside the filesystem, without leading /. */
-    String pathInFilesystem(Path realPath) {
+    public String pathInFilesystem(Path realPath) {
       String full = Path.of(root).resolve(point.relativize(realPath)).normalize().toString();
       return full.substring(1);
     }
@@ -58,7 +59,7 @@ final class Mounts {
    * Parses mountinfo lines: "ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - TYPE SOURCE
    * SUPEROPTIONS", in mount order.
    */
-  static Mounts parse(List<String> lines) {
+  public static Mounts parse(List<String> lines) {
     List<Mount> mounts = new ArrayList<>();
     for (String line : lines) {
       String[] f = line.split(" ");
@@ -80,7 +81,7 @@ final class Mounts {
    * The mount holding {@code realPath} (a path without symlinks): the longest mount point that
    * contains it, the latest one if several are stacked on the same point.
    */
-  Mount containing(Path realPath) throws BtrfsException {
+  public Mount containing(Path realPath) throws BtrfsException {
     Mount best = null;
     for (Mount m : mounts) {
       if (realPath.startsWith(m.point())
@@ -94,7 +95,7 @@ final class Mounts {
     return best;
   }
 
-  boolean isMountPoint(Path realPath) {
+  public boolean isMountPoint(Path realPath) {
     return points.contains(realPath);
   }
 

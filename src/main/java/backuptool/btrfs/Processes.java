@@ -98,7 +98,7 @@ final class Processes {
         .collect(joining("\n"));
   }
 
-  private static ProcessBuilder builder(List<String> argv) {
+  static ProcessBuilder builder(List<String> argv) {
     List<String> command = new ArrayList<>(DIE_WITH_PARENT);
     command.addAll(argv);
     ProcessBuilder pb = new ProcessBuilder(command);
@@ -106,8 +106,7 @@ final class Processes {
     return pb;
   }
 
-  private static List<Process> start(List<ProcessBuilder> builders, String display)
-      throws BtrfsException {
+  static List<Process> start(List<ProcessBuilder> builders, String display) throws BtrfsException {
     try {
       List<Process> started = ProcessBuilder.startPipeline(builders);
       for (Process p : started) {

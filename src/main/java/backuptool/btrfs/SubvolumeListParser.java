@@ -8,11 +8,11 @@ import java.util.Optional;
  * Parses the output of {@link BtrfsCommands#listReadOnly} (btrfs-progs 6.2 has no JSON output for
  * it).
  */
-final class SubvolumeListParser {
+public final class SubvolumeListParser {
   private SubvolumeListParser() {}
 
   /** One line of the list: {@code path} is relative to the filesystem's top-level subvolume. */
-  record Listed(
+  public record Listed(
       String path,
       String uuid,
       Optional<String> parentUuid,
@@ -36,7 +36,7 @@ final class SubvolumeListParser {
    * listed twice is an error, never "the last one wins": a crafted name could otherwise pose as
    * another subvolume's line.
    */
-  static Map<String, Listed> parse(String output) throws BtrfsException {
+  public static Map<String, Listed> parse(String output) throws BtrfsException {
     Map<String, Listed> byPath = new HashMap<>();
     Fields current = null;
     StringBuilder path = new StringBuilder();

@@ -8,14 +8,14 @@ import java.util.regex.Pattern;
  * Parses {@code btrfs subvolume show PATH}: one subvolume's identity at the cost of one small
  * process, where listing the whole filesystem again would cost one line per subvolume.
  */
-final class SubvolumeShowParser {
+public final class SubvolumeShowParser {
   private SubvolumeShowParser() {}
 
   /**
    * What {@code show} tells: uuids, the read-only flag, the generation it was created in, and the
    * receive transid (0 if no receive ever completed into it).
    */
-  record Shown(
+  public record Shown(
       String uuid,
       Optional<String> parentUuid,
       Optional<String> receivedUuid,
@@ -39,7 +39,7 @@ final class SubvolumeShowParser {
   private static final Field CREATED_GENERATION = new Field("Gen at creation");
   private static final Field RECEIVE_TRANSID = new Field("Receive transid");
 
-  static Shown parse(String output) throws BtrfsException {
+  public static Shown parse(String output) throws BtrfsException {
     return new Shown(
         value(output, UUID),
         optional(value(output, PARENT_UUID)),

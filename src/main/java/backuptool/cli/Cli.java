@@ -5,6 +5,7 @@ import backuptool.config.ConfigException;
 import backuptool.config.ConfigLoader;
 import backuptool.exec.Executor;
 import backuptool.exec.Outcome;
+import backuptool.hosts.Hosts;
 import backuptool.model.Pair;
 import backuptool.model.SnapshotName;
 import backuptool.plan.BackupPlanner;
@@ -87,11 +88,22 @@ public final class Cli {
       return ExitCode.OK;
     }
     LocalDateTime now = LocalDateTime.now(env.clock()).withNano(0);
-    return switch (options.command()) {
-      case SNAPSHOT, BACKUP, PURGE -> lockedRun(options, config, pairs, now, env, out, err);
-      case STATUS -> StatusRun.status(options, config, pairs, now, env, out);
-      case CHECK -> StatusRun.check(options, config, pairs, now, env, out);
-    };
+    // Connections to other machines are made when first used, and all ended here.
+    try (Hosts hosts = env.remotes().open(env.btrfs(), env.journal(), pairs, config.stateDir())) {
+      return switch (options.command()) {
+        case SNAPSHOT, BACKUP, PURGE ->
+            lockedRun(options, config, pairs, now, env, hosts, out, err);
+        case STATUS -> StatusRun.status(options, config, pairs, now, env, hosts, out);
+        case CHECK -> StatusRun.check(options, config, pairs, now, env, hosts, out);
+      };
+    } catch (IOException e) {
+      err.println(
+          CommandLine.PROG
+              + ": cannot prepare the connections to other machines: "
+              + e.getMessage()
+              + "; nothing was done");
+      return ExitCode.FAILED;
+    }
   }
 
   /**
@@ -119,6 +131,7 @@ public final class Cli {
       List<Pair> pairs,
       LocalDateTime now,
       Environment env,
+      Hosts hosts,
       PrintStream out,
       PrintStream err) {
     Path lockDir = config.lockDir().orElse(env.lockDir());
@@ -128,7 +141,7 @@ public final class Cli {
         PairLocks.check(lockDir, uid); // a dry run takes no lock, but shows a bad lock directory
         Map<String, String> busy = busyPairs(lockDir, pairs);
         reportBusy(busy, "a real run now would skip it", err);
-        return runPlan(options, config, pairs, busy, now, env, out, err);
+        return runPlan(options, config, pairs, busy, now, env, hosts, out, err);
       }
       try (PairLocks locks = PairLocks.in(lockDir, uid, command(options), now)) {
         Map<String, String> busy =
@@ -144,7 +157,7 @@ public final class Cli {
         int exit =
             free.isEmpty()
                 ? ExitCode.OK
-                : runPlan(options, config, free, Map.of(), now, env, out, err);
+                : runPlan(options, config, free, Map.of(), now, env, hosts, out, err);
         return exit == ExitCode.OK && !busy.isEmpty() ? ExitCode.LOCKED : exit;
       }
     } catch (PairLocks.Unsafe e) {
@@ -229,6 +242,7 @@ public final class Cli {
       Map<String, String> busy,
       LocalDateTime now,
       Environment env,
+      Hosts hosts,
       PrintStream out,
       PrintStream err) {
     boolean verbose = options.output() == Options.Output.VERBOSE || config.defaultVerbose();
@@ -236,8 +250,8 @@ public final class Cli {
     // Quiet: the plan and progress are not shown; a run with problems shows its failing pairs.
     PrintStream shown =
         quiet || options.json() ? new PrintStream(OutputStream.nullOutputStream()) : out;
-    Plan plan = plan(options, pairs, now, new Scanner(env.btrfs(), env.journal(), busy));
-    shown.print(PlanRenderer.render(plan, config.file(), verbose));
+    Plan plan = plan(options, pairs, now, new Scanner(hosts, busy));
+    shown.print(PlanRenderer.render(plan, config.file(), verbose, hosts.commandLines()));
     shown.flush();
     Outcome outcome;
     Optional<String> dry =
@@ -254,23 +268,26 @@ public final class Cli {
         shown.println("Running:");
       }
       Interruption interruption = env.interruption();
-      interruption.watch(env.btrfs());
+      interruption.watch(hosts::abort);
       Executor.Listener listener = options.json() ? Executor.Listener.NONE : new ResultLines(shown);
-      outcome =
-          new Executor(env.btrfs(), env.journal(), listener, interruption::signalName).run(plan);
+      outcome = new Executor(hosts, listener, interruption::signalName).run(plan);
       if (plan.operationCount() > 0) {
         shown.println(result(outcome));
       }
     }
     if (options.json()) {
-      out.print(RunJson.render(plan, config.file(), dry, outcome));
+      out.print(RunJson.render(plan, config.file(), dry, outcome, hosts.commandLines()));
     } else if (quiet && !outcome.ok()) {
       List<PairPlan> failing =
           plan.pairs().stream()
               .filter(p -> outcome.failedPairs().contains(p.pair().name()))
               .toList();
       out.print(
-          PlanRenderer.render(new Plan(plan.verb(), plan.now(), failing), config.file(), verbose));
+          PlanRenderer.render(
+              new Plan(plan.verb(), plan.now(), failing),
+              config.file(),
+              verbose,
+              hosts.commandLines()));
       if (plan.operationCount() > 0 && dry.isEmpty()) {
         out.println(result(outcome));
       }

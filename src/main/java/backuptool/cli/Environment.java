@@ -2,16 +2,18 @@ package backuptool.cli;
 
 import backuptool.btrfs.Btrfs;
 import backuptool.btrfs.RealBtrfs;
+import backuptool.hosts.Remotes;
 import backuptool.journal.FileReceiveJournal;
 import backuptool.journal.ReceiveJournal;
+import backuptool.remote.SshRemotes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 
 /**
- * The outside world as the command line sees it: btrfs, the receive journal, the clock, signals,
- * where to look for the configuration, where pair locks live unless the configuration says
- * otherwise, and who the run is.
+ * The outside world as the command line sees it: btrfs and the receive journal on this machine, the
+ * clock, signals, where to look for the configuration, where pair locks live unless the
+ * configuration says otherwise, who the run is, and how it reaches other machines.
  */
 public record Environment(
     Btrfs btrfs,
@@ -21,7 +23,30 @@ public record Environment(
     Path workingDir,
     Path systemConfig,
     Path lockDir,
-    Privileges privileges) {
+    Privileges privileges,
+    Remotes remotes) {
+
+  /** An environment without other machines. */
+  public Environment(
+      Btrfs btrfs,
+      ReceiveJournal journal,
+      Clock clock,
+      Interruption interruption,
+      Path workingDir,
+      Path systemConfig,
+      Path lockDir,
+      Privileges privileges) {
+    this(
+        btrfs,
+        journal,
+        clock,
+        interruption,
+        workingDir,
+        systemConfig,
+        lockDir,
+        privileges,
+        Remotes.NONE);
+  }
 
   /**
    * The default lock directory: directly below /run, which only root can write, so that no other
@@ -38,6 +63,7 @@ public record Environment(
         Path.of("").toAbsolutePath(),
         Path.of("/etc/backup-tool/backup_config.toml"),
         DEFAULT_LOCK_DIR,
-        Privileges.current());
+        Privileges.current(),
+        SshRemotes.real());
   }
 }

@@ -1,6 +1,5 @@
 package backuptool.cli;
 
-import backuptool.btrfs.Btrfs;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import sun.misc.Signal;
@@ -13,7 +12,7 @@ import sun.misc.Signal;
 public final class Interruption {
   private final AtomicReference<Signal> received = new AtomicReference<>();
   private final boolean fromSignals;
-  private volatile Btrfs btrfs;
+  private volatile Runnable abort;
 
   private Interruption(boolean fromSignals) {
     this.fromSignals = fromSignals;
@@ -30,11 +29,12 @@ public final class Interruption {
   }
 
   /**
-   * From now on a signal stops the operations of {@code btrfs}. Until this is called, SIGINT,
-   * SIGTERM and SIGHUP end the process at once, as they should while nothing is being changed.
+   * From now on a signal stops the running operations through {@code abort} (every host's port).
+   * Until this is called, SIGINT, SIGTERM and SIGHUP end the process at once, as they should while
+   * nothing is being changed.
    */
-  void watch(Btrfs btrfs) {
-    this.btrfs = btrfs;
+  void watch(Runnable abort) {
+    this.abort = abort;
     if (fromSignals) {
       for (String name : new String[] {"INT", "TERM", "HUP"}) {
         Signal.handle(new Signal(name), this::deliver);
@@ -43,8 +43,9 @@ public final class Interruption {
   }
 
   public void deliver(Signal signal) {
-    if (received.compareAndSet(null, signal) && btrfs != null) {
-      btrfs.abort();
+    Runnable a = abort;
+    if (received.compareAndSet(null, signal) && a != null) {
+      a.run();
     }
   }
 

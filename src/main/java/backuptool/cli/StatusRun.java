@@ -1,6 +1,7 @@
 package backuptool.cli;
 
 import backuptool.config.Config;
+import backuptool.hosts.Hosts;
 import backuptool.model.Pair;
 import backuptool.report.CheckJson;
 import backuptool.report.StatusJson;
@@ -22,9 +23,10 @@ final class StatusRun {
   private StatusRun() {}
 
   /** Scans the pairs as a dry run would, without its lock-directory check: nothing is locked. */
-  static Status scan(List<Pair> pairs, Config config, LocalDateTime now, Environment env) {
+  static Status scan(
+      List<Pair> pairs, Config config, LocalDateTime now, Environment env, Hosts hosts) {
     Path lockDir = config.lockDir().orElse(env.lockDir());
-    Scanner scanner = new Scanner(env.btrfs(), env.journal(), Cli.busyPairs(lockDir, pairs));
+    Scanner scanner = new Scanner(hosts, Cli.busyPairs(lockDir, pairs));
     return Status.of(pairs.stream().map(scanner::scan).toList(), now);
   }
 
@@ -38,8 +40,9 @@ final class StatusRun {
       List<Pair> pairs,
       LocalDateTime now,
       Environment env,
+      Hosts hosts,
       PrintStream out) {
-    Status status = scan(pairs, config, now, env);
+    Status status = scan(pairs, config, now, env, hosts);
     if (options.json()) {
       out.print(StatusJson.render(status, config.file()));
     } else {
@@ -70,8 +73,9 @@ final class StatusRun {
       List<Pair> pairs,
       LocalDateTime now,
       Environment env,
+      Hosts hosts,
       PrintStream out) {
-    Status status = scan(pairs, config, now, env);
+    Status status = scan(pairs, config, now, env, hosts);
     Check.Result result = Check.of(status, options.warnAfter(), options.critAfter());
     if (options.json()) {
       out.print(CheckJson.render(result, config.file(), now));

@@ -57,11 +57,6 @@ public final class ConfigLoader {
   /** A year: a larger staleness limit is a typo. */
   private static final int MAX_STALE_HOURS = 24 * 366;
 
-  /** Until the tool can do them: a side it accepts is a side it backs up. */
-  private static final boolean PUSH_SUPPORTED = false;
-
-  private static final boolean PULL_SUPPORTED = false;
-
   private static final int MAX_DAYS = 100_000;
   private static final int MAX_COUNT = 1_000_000;
 
@@ -98,6 +93,7 @@ public final class ConfigLoader {
         dryRun = bool(toml, "global.dry_run");
         lockDir = absolutePath(toml, "global.lock_dir");
         metricsFile = absolutePath(toml, "global.metrics_file");
+        stateDir = absolutePath(toml, "global.state_dir");
         Object stale = toml.get("global." + STALE_AFTER_HOURS);
         if (stale != null) {
           staleAfter =
@@ -424,17 +420,6 @@ public final class ConfigLoader {
             "target must not be the same directory as source ("
                 + sourceHost.show(source)
                 + "): backups belong on another filesystem");
-      }
-      if (!sourceHost.isLocal() && !PULL_SUPPORTED) {
-        fail(
-            table.inputPositionOf("source"),
-            "a source on another machine (pull) is not supported yet: run backup-tool on that"
-                + " machine");
-      }
-      if (!targetHost.isLocal() && !PUSH_SUPPORTED) {
-        fail(
-            table.inputPositionOf("target"),
-            "a target on another machine (push) is not supported yet");
       }
       if (!ok) {
         return null;

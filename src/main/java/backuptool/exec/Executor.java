@@ -4,7 +4,9 @@ import backuptool.btrfs.Btrfs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.PathInfo;
 import backuptool.btrfs.Transfer;
+import backuptool.hosts.Hosts;
 import backuptool.journal.ReceiveJournal;
+import backuptool.model.Host;
 import backuptool.plan.Batch;
 import backuptool.plan.PairPlan;
 import backuptool.plan.Plan;
@@ -21,13 +23,13 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Runs each pair's operations in order. When one fails, the rest of that pair is not run (it
- * depends on what failed); other pairs go on. When the run is asked to stop (a signal), nothing
- * more is started. Pairs whose plan had problems count as failed.
+ * Runs each pair's operations in order, each through the port of the host it acts on. When one
+ * fails, the rest of that pair is not run (it depends on what failed); other pairs go on. When the
+ * run is asked to stop (a signal), nothing more is started. Pairs whose plan had problems count as
+ * failed.
  */
 public final class Executor {
-  private final Btrfs btrfs;
-  private final ReceiveJournal journal;
+  private final Hosts hosts;
   private final Listener listener;
   private final Supplier<Optional<String>> stopRequested;
   private final Step.Runner port = new PortRunner();
@@ -47,15 +49,19 @@ public final class Executor {
   }
 
   /** {@code stopRequested} names why the run must stop (e.g. "SIGTERM"), or is empty. */
+  public Executor(Hosts hosts, Listener listener, Supplier<Optional<String>> stopRequested) {
+    this.hosts = hosts;
+    this.listener = listener;
+    this.stopRequested = stopRequested;
+  }
+
+  /** An executor of plans on this machine alone. */
   public Executor(
       Btrfs btrfs,
       ReceiveJournal journal,
       Listener listener,
       Supplier<Optional<String>> stopRequested) {
-    this.btrfs = btrfs;
-    this.journal = journal;
-    this.listener = listener;
-    this.stopRequested = stopRequested;
+    this(Hosts.local(btrfs, journal), listener, stopRequested);
   }
 
   public Outcome run(Plan plan) {
@@ -143,18 +149,21 @@ public final class Executor {
   private final class PortRunner implements Step.Runner {
     @Override
     public void create(Step.CreateSnapshot c) throws BtrfsException {
-      btrfs.snapshot(c.volume(), c.destination());
+      hosts.btrfs(c.host()).snapshot(c.volume(), c.destination());
     }
 
     @Override
     public void delete(List<Step.Delete> deletes) throws BtrfsException {
-      btrfs.delete(deletes.stream().map(Step.Delete::subvolume).toList());
+      // A batch is of one host (Batch.of).
+      hosts
+          .btrfs(deletes.get(0).host())
+          .delete(deletes.stream().map(Step.Delete::subvolume).toList());
     }
 
     @Override
     public void removeIncomplete(Step.RemoveIncomplete r) throws BtrfsException {
-      btrfs.delete(List.of(r.subvolume()));
-      forget(r.subvolume());
+      hosts.btrfs(r.host()).delete(List.of(r.subvolume()));
+      forget(r.host(), r.subvolume());
     }
 
     /**
@@ -165,32 +174,38 @@ public final class Executor {
     @Override
     public void send(Step.Send s) throws BtrfsException {
       Path received = s.targetDir().resolve(s.snapshot().getFileName());
+      Host to = s.to();
       try {
-        journal.started(s.targetDir(), received.getFileName().toString());
+        hosts.journal(to).started(s.targetDir(), received.getFileName().toString());
       } catch (IOException e) {
         throw new BtrfsException(
-            "not started: cannot record the receive in " + s.targetDir() + ": " + e.getMessage(),
+            "not started: cannot record the receive in "
+                + to.show(s.targetDir())
+                + ": "
+                + e.getMessage(),
             e);
       }
       try {
         lastTransfer =
-            btrfs.send(
-                s.snapshot(),
-                s.parent(),
-                s.targetDir(),
-                (bytes, elapsed, total) -> listener.progress(s, bytes, elapsed, total));
+            hosts
+                .transfer(s.from(), to)
+                .send(
+                    s.snapshot(),
+                    s.parent(),
+                    s.targetDir(),
+                    (bytes, elapsed, total) -> listener.progress(s, bytes, elapsed, total));
       } catch (BtrfsException e) {
-        if (gone(received)) {
+        if (gone(to, received)) {
           try {
-            forget(received);
+            forget(to, received);
           } catch (BtrfsException journalFailure) {
             e.addSuppressed(journalFailure);
           }
         }
         throw e; // a partial that is still there stays recorded, for the next run to remove
       }
-      forget(received);
-      forgetFinished(s.targetDir());
+      forget(to, received);
+      forgetFinished(to, s.targetDir());
     }
   }
 
@@ -200,38 +215,42 @@ public final class Executor {
    * record never costs data (removal also needs btrfs to show that no receive completed), but
    * nothing else would ever clear it.
    */
-  private void forgetFinished(Path targetDir) throws BtrfsException {
+  private void forgetFinished(Host host, Path targetDir) throws BtrfsException {
+    Btrfs btrfs = hosts.btrfs(host);
     Set<String> names;
     try {
-      names = journal.unfinished(targetDir);
+      names = hosts.journal(host).unfinished(targetDir);
     } catch (IOException e) {
       throw new BtrfsException(
-          "cannot read the receive journal in " + targetDir + ": " + e.getMessage(), e);
+          "cannot read the receive journal in " + host.show(targetDir) + ": " + e.getMessage(), e);
     }
     for (String name : names) {
       Path path = targetDir.resolve(name);
       PathInfo.Kind kind = btrfs.inspect(path).kind();
       if (kind == PathInfo.Kind.MISSING
           || (kind == PathInfo.Kind.SUBVOLUME && btrfs.receiveCompleted(path))) {
-        forget(path);
+        forget(host, path);
       }
     }
   }
 
-  private boolean gone(Path path) {
+  private boolean gone(Host host, Path path) {
     try {
-      return btrfs.inspect(path).kind() == PathInfo.Kind.MISSING;
+      return hosts.btrfs(host).inspect(path).kind() == PathInfo.Kind.MISSING;
     } catch (BtrfsException e) {
       return false;
     }
   }
 
-  private void forget(Path received) throws BtrfsException {
+  private void forget(Host host, Path received) throws BtrfsException {
     try {
-      journal.finished(received.getParent(), received.getFileName().toString());
+      hosts.journal(host).finished(received.getParent(), received.getFileName().toString());
     } catch (IOException e) {
       throw new BtrfsException(
-          "cannot update the receive journal in " + received.getParent() + ": " + e.getMessage(),
+          "cannot update the receive journal in "
+              + host.show(received.getParent())
+              + ": "
+              + e.getMessage(),
           e);
     }
   }

@@ -46,7 +46,9 @@ public final class BackupPlanner {
       if (backup.isPresent()) {
         steps.add(
             Step.Decision.verbose(
-                "ok", s.name().text(), "already backed up as " + backup.get().path()));
+                "ok",
+                s.name().text(),
+                "already backed up as " + scan.pair().targetHost().show(backup.get().path())));
       } else if (scan.olderThanNewestBackup(s)) {
         steps.add(
             Step.Decision.shown(
@@ -67,7 +69,13 @@ public final class BackupPlanner {
                     + parent.get().name()
                     + (parentJustSent ? ", sent just before" : ", whose backup is on the target");
         steps.add(
-            new Step.Send(s.path(), parent.map(Snapshot::path), scan.pair().target(), reason));
+            new Step.Send(
+                scan.pair().sourceHost(),
+                s.path(),
+                parent.map(Snapshot::path),
+                scan.pair().targetHost(),
+                scan.pair().target(),
+                reason));
         parent = Optional.of(s);
         parentJustSent = true;
         sends++;
@@ -83,7 +91,7 @@ public final class BackupPlanner {
   private static String upToDate(PairScan scan) {
     List<Snapshot> snaps = scan.source().snapshots();
     if (snaps.isEmpty()) {
-      return "nothing to send, " + scan.pair().source() + " holds no snapshots";
+      return "nothing to send, " + scan.pair().sourceLocation() + " holds no snapshots";
     }
     Snapshot newest = snaps.get(snaps.size() - 1);
     return scan.backupOf(newest).isPresent()

@@ -1,14 +1,15 @@
 package backuptool.plan;
 
-import backuptool.btrfs.BtrfsCommands;
 import backuptool.btrfs.BtrfsException;
+import backuptool.hosts.CommandLines;
+import backuptool.model.Host;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Operations that run as one btrfs command: consecutive deletes in one directory form one batch
- * (one process instead of one per subvolume); every other operation runs alone.
+ * Operations that run as one btrfs command: consecutive deletes in one directory of one host form
+ * one batch (one process instead of one per subvolume); every other operation runs alone.
  */
 public sealed interface Batch {
 
@@ -19,10 +20,12 @@ public sealed interface Batch {
     while (i < operations.size()) {
       if (operations.get(i) instanceof Step.Delete first) {
         Path dir = first.subvolume().getParent();
+        Host host = first.host();
         List<Step.Delete> deletes = new ArrayList<>();
         while (i < operations.size()
             && operations.get(i) instanceof Step.Delete d
-            && d.subvolume().getParent().equals(dir)) {
+            && d.subvolume().getParent().equals(dir)
+            && d.host().equals(host)) {
           deletes.add(d);
           i++;
         }
@@ -37,8 +40,8 @@ public sealed interface Batch {
   /** The operations of this batch, in plan order. */
   List<Step.Operation> operations();
 
-  /** The btrfs command line that runs this batch. */
-  String command();
+  /** The command line that runs this batch, as {@code lines} shows it. */
+  String command(CommandLines lines);
 
   /** Runs the whole batch through {@code runner}. */
   void runBy(Step.Runner runner) throws BtrfsException;
@@ -51,8 +54,8 @@ public sealed interface Batch {
     }
 
     @Override
-    public String command() {
-      return operation.command();
+    public String command(CommandLines lines) {
+      return operation.command(lines);
     }
 
     @Override
@@ -61,7 +64,7 @@ public sealed interface Batch {
     }
   }
 
-  /** Deletes in one directory, run as one {@code btrfs subvolume delete a b c}. */
+  /** Deletes in one directory of one host, run as one {@code btrfs subvolume delete a b c}. */
   record Deletes(List<Step.Delete> deletes) implements Batch {
     public Deletes {
       deletes = List.copyOf(deletes);
@@ -73,9 +76,9 @@ public sealed interface Batch {
     }
 
     @Override
-    public String command() {
-      return BtrfsCommands.display(
-          BtrfsCommands.delete(deletes.stream().map(Step.Delete::subvolume).toList()));
+    public String command(CommandLines lines) {
+      return lines.delete(
+          deletes.get(0).host(), deletes.stream().map(Step.Delete::subvolume).toList());
     }
 
     @Override

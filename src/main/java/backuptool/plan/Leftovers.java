@@ -1,5 +1,6 @@
 package backuptool.plan;
 
+import backuptool.model.Host;
 import backuptool.model.Snapshot;
 import backuptool.scan.Ignored;
 import backuptool.scan.PairScan;
@@ -20,7 +21,9 @@ final class Leftovers {
     List<Step> steps = new ArrayList<>();
     for (Ignored i : scan.target().ignored()) {
       if (i.kind() == Ignored.Kind.LEFT_BY_INTERRUPTED_RUN) {
-        steps.add(new Step.RemoveIncomplete(scan.target().dir().resolve(i.name()), i.why()));
+        steps.add(
+            new Step.RemoveIncomplete(
+                scan.pair().targetHost(), scan.target().dir().resolve(i.name()), i.why()));
       }
     }
     return steps;
@@ -28,20 +31,20 @@ final class Leftovers {
 
   /** What is left alone, and why. */
   static void notes(PairScan scan, List<Step> steps) {
-    addIgnored(scan.source(), steps);
+    addIgnored(scan.source(), scan.pair().sourceHost(), steps);
     for (Snapshot m : scan.mismatched()) {
       steps.add(
           Step.Decision.shown(
               "leave",
-              m.path().toString(),
+              scan.pair().targetHost().show(m.path()),
               "named like a source snapshot but received from another subvolume: not its backup, never used as a parent"));
     }
-    addIgnored(scan.target(), steps);
+    addIgnored(scan.target(), scan.pair().targetHost(), steps);
   }
 
-  private static void addIgnored(SideScan side, List<Step> steps) {
+  private static void addIgnored(SideScan side, Host host, List<Step> steps) {
     for (Ignored i : side.ignored()) {
-      String subject = side.dir().resolve(i.name()).toString();
+      String subject = host.show(side.dir().resolve(i.name()));
       switch (i.kind()) {
         case INCOMPLETE -> steps.add(Step.Decision.shown("leave", subject, i.why()));
         case OTHER -> steps.add(Step.Decision.verbose("ignore", subject, i.why()));

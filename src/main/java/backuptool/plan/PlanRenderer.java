@@ -1,5 +1,6 @@
 package backuptool.plan;
 
+import backuptool.hosts.CommandLines;
 import backuptool.model.SnapshotName;
 import java.nio.file.Path;
 import java.util.IdentityHashMap;
@@ -17,6 +18,11 @@ public final class PlanRenderer {
    * verbose} adds ignored entries and the exact btrfs command lines.
    */
   public static String render(Plan plan, Path configFile, boolean verbose) {
+    return render(plan, configFile, verbose, CommandLines.LOCAL);
+  }
+
+  /** {@link #render(Plan, Path, boolean)} with the command lines that {@code lines} shows. */
+  public static String render(Plan plan, Path configFile, boolean verbose, CommandLines lines) {
     StringBuilder out = new StringBuilder();
     int pairs = plan.pairs().size();
     out.append("Plan for ").append(plan.verb().flag()).append(" of ").append(plural(pairs, "pair"));
@@ -30,10 +36,10 @@ public final class PlanRenderer {
         line(out, "  ", "error", "", "cannot " + plan.verb().action() + " this pair: " + problem);
       }
       Map<Step.Operation, String> commandAfter =
-          verbose ? commandsAfterLastOfBatch(pair) : Map.of();
-      Lines lines = new Lines(out, verbose, commandAfter);
+          verbose ? commandsAfterLastOfBatch(pair, lines) : Map.of();
+      Lines rendered = new Lines(out, verbose, commandAfter);
       for (Step step : pair.steps()) {
-        step.accept(lines);
+        step.accept(rendered);
       }
     }
     int ops = plan.operationCount();
@@ -83,7 +89,9 @@ public final class PlanRenderer {
       line(out, indent, op.word(), op.subject(), op.reason());
       String command = commandAfter.get(op);
       if (command != null) {
-        out.append(indent).append(" ".repeat(WORD_WIDTH + 1)).append("$ ").append(command);
+        // A command that runs as several (a long remote batch) shows one line each.
+        String prefix = indent + " ".repeat(WORD_WIDTH + 1) + "$ ";
+        out.append(prefix).append(command.replace("\n", "\n" + prefix));
         out.append('\n');
       }
       return null;
@@ -91,11 +99,12 @@ public final class PlanRenderer {
   }
 
   /** A batch's command is shown once, under its last operation. */
-  private static Map<Step.Operation, String> commandsAfterLastOfBatch(PairPlan pair) {
+  private static Map<Step.Operation, String> commandsAfterLastOfBatch(
+      PairPlan pair, CommandLines lines) {
     IdentityHashMap<Step.Operation, String> after = new IdentityHashMap<>();
     for (Batch batch : Batch.of(pair.operations())) {
       List<Step.Operation> ops = batch.operations();
-      after.put(ops.get(ops.size() - 1), batch.command());
+      after.put(ops.get(ops.size() - 1), batch.command(lines));
     }
     return after;
   }
@@ -103,8 +112,8 @@ public final class PlanRenderer {
   private static String header(Verb verb, PairPlan plan) {
     var pair = plan.pair();
     return switch (verb) {
-      case SNAPSHOT -> ": " + pair.originalVolume() + " -> " + pair.source();
-      case BACKUP -> ": " + pair.source() + " -> " + pair.target();
+      case SNAPSHOT -> ": " + pair.volumeLocation() + " -> " + pair.sourceLocation();
+      case BACKUP -> ": " + pair.sourceLocation() + " -> " + pair.targetLocation();
       case PURGE -> ""; // a purge works on both sides, each under its own heading
     };
   }

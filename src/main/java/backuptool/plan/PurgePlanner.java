@@ -1,5 +1,6 @@
 package backuptool.plan;
 
+import backuptool.model.Host;
 import backuptool.model.Retention;
 import backuptool.model.Snapshot;
 import backuptool.retention.RetentionRules;
@@ -60,7 +61,8 @@ public final class PurgePlanner {
                 .deletesAtOnce(s)
                 .map(why -> "not backed up, but not waiting to be sent either: " + why);
     side(
-        "snapshots in " + scan.pair().source(),
+        "snapshots in " + scan.pair().sourceLocation(),
+        scan.pair().sourceHost(),
         snaps,
         scan.pair().sourceRetention(),
         now,
@@ -83,7 +85,8 @@ public final class PurgePlanner {
           return Optional.empty();
         };
     side(
-        "backups in " + scan.pair().target(),
+        "backups in " + scan.pair().targetLocation(),
+        scan.pair().targetHost(),
         backups,
         scan.pair().targetRetention(),
         now,
@@ -98,6 +101,7 @@ public final class PurgePlanner {
    */
   private static void side(
       String what,
+      Host host,
       List<Snapshot> oldestFirst,
       Retention retention,
       LocalDateTime now,
@@ -122,7 +126,7 @@ public final class PurgePlanner {
                 name,
                 guard.get() + " (retention alone would delete it: " + v.reason() + ")"));
       } else {
-        steps.add(new Step.Delete(v.snapshot().path(), reason));
+        steps.add(new Step.Delete(host, v.snapshot().path(), reason));
       }
     }
   }

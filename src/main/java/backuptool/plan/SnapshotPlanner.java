@@ -1,6 +1,7 @@
 package backuptool.plan;
 
 import backuptool.btrfs.PathInfo;
+import backuptool.model.Host;
 import backuptool.model.SnapshotName;
 import backuptool.scan.DirectoryProblems;
 import backuptool.scan.SnapshotScan;
@@ -21,14 +22,17 @@ public final class SnapshotPlanner {
         pairs.add(PairPlan.failed(scan.pair(), problems));
         continue;
       }
-      String reason = "read-only snapshot of " + scan.pair().originalVolume();
+      String reason = "read-only snapshot of " + scan.pair().volumeLocation();
       pairs.add(
           new PairPlan(
               scan.pair(),
               List.of(),
               List.of(
                   new Step.CreateSnapshot(
-                      scan.pair().originalVolume(), scan.destination().path(), reason))));
+                      scan.pair().sourceHost(),
+                      scan.pair().originalVolume(),
+                      scan.destination().path(),
+                      reason))));
     }
     return new Plan(Verb.SNAPSHOT, now, pairs);
   }
@@ -38,33 +42,35 @@ public final class SnapshotPlanner {
       return List.of(scan.problem().get());
     }
     List<String> problems = new ArrayList<>();
+    Host host = scan.pair().sourceHost();
     PathInfo volume = scan.volume();
     PathInfo source = scan.source();
     if (volume.kind() == PathInfo.Kind.MISSING) {
-      problems.add("original volume " + volume.path() + " does not exist");
+      problems.add("original volume " + host.show(volume.path()) + " does not exist");
     } else if (volume.kind() == PathInfo.Kind.SYMLINK) {
-      problems.add("original volume " + DirectoryProblems.SYMLINK.formatted(volume.path()));
+      problems.add(
+          "original volume " + DirectoryProblems.SYMLINK.formatted(host.show(volume.path())));
     } else if (volume.kind() != PathInfo.Kind.SUBVOLUME) {
       problems.add(
           "original volume "
-              + volume.path()
+              + host.show(volume.path())
               + " is not a btrfs subvolume (only subvolumes can be snapshotted; create one with: btrfs subvolume create)");
     }
-    Optional<String> sourceProblem = DirectoryProblems.of(source, false);
+    Optional<String> sourceProblem = DirectoryProblems.of(source, false, host);
     if (sourceProblem.isPresent()) {
       problems.add("snapshot directory " + sourceProblem.get());
     } else if (volume.kind() == PathInfo.Kind.SUBVOLUME
         && !source.filesystem().equals(volume.filesystem())) {
       problems.add(
           "snapshot directory "
-              + source.path()
+              + host.show(source.path())
               + " is not on the same btrfs filesystem as "
-              + volume.path()
+              + host.show(volume.path())
               + " (snapshots cannot cross filesystems)");
     }
     if (problems.isEmpty() && scan.destination().kind() != PathInfo.Kind.MISSING) {
       problems.add(
-          scan.destination().path()
+          host.show(scan.destination().path())
               + " already exists; nothing is overwritten (wait a second, or choose another --suffix)");
     }
     return problems;

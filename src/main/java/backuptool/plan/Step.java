@@ -1,7 +1,8 @@
 package backuptool.plan;
 
-import backuptool.btrfs.BtrfsCommands;
 import backuptool.btrfs.BtrfsException;
+import backuptool.hosts.CommandLines;
+import backuptool.model.Host;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -38,8 +39,11 @@ public sealed interface Step {
     /** A complete description for results: "send X to DIR". */
     String describe();
 
-    /** The btrfs command line the real implementation runs for this operation alone. */
-    String command();
+    /**
+     * The command line that the ports run for this operation alone, as {@code lines} shows it (with
+     * the ssh part for another machine).
+     */
+    String command(CommandLines lines);
 
     /** Runs this operation alone through {@code runner}, which has one method per operation. */
     void runBy(Runner runner) throws BtrfsException;
@@ -65,8 +69,9 @@ public sealed interface Step {
     void removeIncomplete(RemoveIncomplete remove) throws BtrfsException;
   }
 
-  /** A read-only snapshot of {@code volume} at {@code destination}. */
-  record CreateSnapshot(Path volume, Path destination, String reason) implements Operation {
+  /** A read-only snapshot of {@code volume} at {@code destination}, both on {@code host}. */
+  record CreateSnapshot(Host host, Path volume, Path destination, String reason)
+      implements Operation {
     @Override
     public String word() {
       return "create";
@@ -74,17 +79,17 @@ public sealed interface Step {
 
     @Override
     public String subject() {
-      return destination.toString();
+      return host.show(destination);
     }
 
     @Override
     public String describe() {
-      return "create snapshot " + destination;
+      return "create snapshot " + host.show(destination);
     }
 
     @Override
-    public String command() {
-      return BtrfsCommands.display(BtrfsCommands.snapshot(volume, destination));
+    public String command(CommandLines lines) {
+      return lines.snapshot(host, volume, destination);
     }
 
     @Override
@@ -94,9 +99,11 @@ public sealed interface Step {
   }
 
   /**
-   * Send {@code snapshot} (from {@code parent} if present) and receive it into {@code targetDir}.
+   * Send {@code snapshot} (from {@code parent} if present), both on host {@code from}, and receive
+   * it into {@code targetDir} on host {@code to}.
    */
-  record Send(Path snapshot, Optional<Path> parent, Path targetDir, String reason)
+  record Send(
+      Host from, Path snapshot, Optional<Path> parent, Host to, Path targetDir, String reason)
       implements Operation {
     @Override
     public String word() {
@@ -110,14 +117,12 @@ public sealed interface Step {
 
     @Override
     public String describe() {
-      return "send " + snapshot + " to " + targetDir;
+      return "send " + from.show(snapshot) + " to " + to.show(targetDir);
     }
 
     @Override
-    public String command() {
-      return BtrfsCommands.display(BtrfsCommands.send(snapshot, parent))
-          + " | "
-          + BtrfsCommands.display(BtrfsCommands.receive(targetDir));
+    public String command(CommandLines lines) {
+      return lines.send(from, snapshot, parent, to, targetDir);
     }
 
     @Override
@@ -126,8 +131,11 @@ public sealed interface Step {
     }
   }
 
-  /** Delete subvolume {@code subvolume}; consecutive deletes in one directory run as one batch. */
-  record Delete(Path subvolume, String reason) implements Operation {
+  /**
+   * Delete subvolume {@code subvolume} on {@code host}; consecutive deletes in one directory run as
+   * one batch.
+   */
+  record Delete(Host host, Path subvolume, String reason) implements Operation {
     @Override
     public String word() {
       return "delete";
@@ -140,12 +148,12 @@ public sealed interface Step {
 
     @Override
     public String describe() {
-      return "delete " + subvolume;
+      return "delete " + host.show(subvolume);
     }
 
     @Override
-    public String command() {
-      return BtrfsCommands.display(BtrfsCommands.delete(List.of(subvolume)));
+    public String command(CommandLines lines) {
+      return lines.delete(host, List.of(subvolume));
     }
 
     @Override
@@ -158,7 +166,7 @@ public sealed interface Step {
    * Remove {@code subvolume}: an incomplete receive that the journal shows an interrupted run of
    * this tool started. It never counted as a backup; its snapshot is sent again.
    */
-  record RemoveIncomplete(Path subvolume, String reason) implements Operation {
+  record RemoveIncomplete(Host host, Path subvolume, String reason) implements Operation {
     @Override
     public String word() {
       return "remove";
@@ -171,12 +179,12 @@ public sealed interface Step {
 
     @Override
     public String describe() {
-      return "remove incomplete backup " + subvolume;
+      return "remove incomplete backup " + host.show(subvolume);
     }
 
     @Override
-    public String command() {
-      return BtrfsCommands.display(BtrfsCommands.delete(List.of(subvolume)));
+    public String command(CommandLines lines) {
+      return lines.delete(host, List.of(subvolume));
     }
 
     @Override

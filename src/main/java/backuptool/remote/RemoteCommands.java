@@ -93,7 +93,7 @@ final class RemoteCommands {
    * stderr, which is not an error.
    */
   static List<String> receive(Path directory) {
-    return List.of("btrfs", "receive", "-q", "-C", directory.toString());
+    return BtrfsCommands.receiveConfined(directory);
   }
 
   /**

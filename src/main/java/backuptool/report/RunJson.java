@@ -2,6 +2,7 @@ package backuptool.report;
 
 import backuptool.exec.OperationResult;
 import backuptool.exec.Outcome;
+import backuptool.hosts.CommandLines;
 import backuptool.model.SnapshotName;
 import backuptool.plan.Batch;
 import backuptool.plan.PairPlan;
@@ -27,11 +28,17 @@ public final class RunJson {
   /** {@code dryRun}: why nothing was changed, when nothing was. */
   public static String render(
       Plan plan, Path configFile, Optional<String> dryRun, Outcome outcome) {
+    return render(plan, configFile, dryRun, outcome, CommandLines.LOCAL);
+  }
+
+  /** {@link #render(Plan, Path, Optional, Outcome)} with the command lines {@code lines} shows. */
+  public static String render(
+      Plan plan, Path configFile, Optional<String> dryRun, Outcome outcome, CommandLines lines) {
     IdentityHashMap<Step.Operation, OperationResult> results = new IdentityHashMap<>();
     outcome.results().forEach(r -> results.put(r.operation(), r));
     List<Object> pairs = new ArrayList<>();
     for (PairPlan pair : plan.pairs()) {
-      pairs.add(pair(pair, results));
+      pairs.add(pair(pair, results, lines));
     }
     Json.Obj result =
         Json.object()
@@ -53,10 +60,11 @@ public final class RunJson {
             .put("result", result));
   }
 
-  private static Json.Obj pair(PairPlan pair, Map<Step.Operation, OperationResult> results) {
+  private static Json.Obj pair(
+      PairPlan pair, Map<Step.Operation, OperationResult> results, CommandLines lines) {
     IdentityHashMap<Step.Operation, String> commands = new IdentityHashMap<>();
     for (Batch batch : Batch.of(pair.operations())) {
-      batch.operations().forEach(op -> commands.put(op, batch.command()));
+      batch.operations().forEach(op -> commands.put(op, batch.command(lines)));
     }
     List<Object> steps = new ArrayList<>();
     for (Step step : pair.steps()) {

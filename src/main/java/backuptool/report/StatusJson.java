@@ -21,7 +21,7 @@ public final class StatusJson {
       pairs.add(
           Json.object()
               .put("name", p.pair().name())
-              .put("original_volume", p.pair().originalVolume().toString())
+              .put("original_volume", p.pair().volumeLocation())
               .put("source", side(p.source(), status))
               .put("target", side(p.target(), status))
               .put("common_parent", p.commonParent().map(Snapshot::toString))
@@ -62,7 +62,7 @@ public final class StatusJson {
               .put("removed_by_next_backup", i.kind() == Ignored.Kind.LEFT_BY_INTERRUPTED_RUN));
     }
     return Json.object()
-        .put("dir", side.dir().toString())
+        .put("dir", side.dir())
         .put("readable", side.problem().isEmpty())
         .put("problem", side.problem())
         .put("count", side.snapshots().size())

@@ -1,6 +1,7 @@
 package backuptool.scan;
 
 import backuptool.btrfs.PathInfo;
+import backuptool.model.Host;
 import java.util.Optional;
 
 /** Why a snapshot or backup directory cannot be used, in words that say what to do. */
@@ -13,14 +14,20 @@ public final class DirectoryProblems {
           + " not followed, so that the tool acts only where the configuration says)";
 
   public static Optional<String> of(PathInfo info, boolean target) {
-    String path = info.path().toString();
+    return of(info, target, Host.LOCAL);
+  }
+
+  /** {@link #of(PathInfo, boolean)} for a directory on {@code host}. */
+  public static Optional<String> of(PathInfo info, boolean target, Host host) {
+    String path = host.show(info.path());
+    String on = host.isLocal() ? "" : " on " + host;
     if (info.kind() == PathInfo.Kind.MISSING) {
       return Optional.of(
           path
               + " does not exist"
               + (target
                   ? " (is the backup disk mounted? create the directory if this is the first backup)"
-                  : " (create it with: mkdir -p " + path + ")"));
+                  : " (create it" + on + " with: mkdir -p " + info.path() + ")"));
     }
     if (info.kind() == PathInfo.Kind.SYMLINK) {
       return Optional.of(SYMLINK.formatted(path));

@@ -4,7 +4,9 @@ import backuptool.btrfs.Btrfs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.Listing;
 import backuptool.btrfs.PathInfo;
+import backuptool.hosts.Hosts;
 import backuptool.journal.ReceiveJournal;
+import backuptool.model.Host;
 import backuptool.model.Pair;
 import backuptool.model.Snapshot;
 import backuptool.model.SnapshotName;
@@ -19,23 +21,31 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Turns what btrfs and the receive journal report into scans; asks, never changes. */
+/**
+ * Turns what btrfs and the receive journal report into scans; asks, never changes. Each side is
+ * asked on its own host: the source side (original volume and snapshots) through the source host's
+ * port, the target side through the target host's port and journal.
+ */
 public final class Scanner {
-  private final Btrfs btrfs;
-  private final ReceiveJournal journal;
+  private final Hosts hosts;
   private final Map<String, String> busy;
 
   /**
    * {@code busy} names, by pair, the other run that holds the pair's lock now (only a dry run,
    * which takes no lock, can see one): its receive in progress is not a leftover.
    */
-  public Scanner(Btrfs btrfs, ReceiveJournal journal, Map<String, String> busy) {
-    this.btrfs = btrfs;
-    this.journal = journal;
+  public Scanner(Hosts hosts, Map<String, String> busy) {
+    this.hosts = hosts;
     this.busy = Map.copyOf(busy);
   }
 
+  /** A scanner of pairs on this machine alone. */
+  public Scanner(Btrfs btrfs, ReceiveJournal journal, Map<String, String> busy) {
+    this(Hosts.local(btrfs, journal), busy);
+  }
+
   public SnapshotScan forSnapshot(Pair pair, SnapshotName name) {
+    Btrfs btrfs = hosts.btrfs(pair.sourceHost());
     try {
       PathInfo source = btrfs.inspect(pair.source());
       Path destination = pair.source().resolve(name.text());
@@ -56,7 +66,7 @@ public final class Scanner {
     // Each side is inspected on its own, so that a failure is reported once, by the side it hit.
     PathInfo source;
     try {
-      source = btrfs.inspect(pair.source());
+      source = hosts.btrfs(pair.sourceHost()).inspect(pair.source());
     } catch (BtrfsException e) {
       return new PairScan(pair, SideScan.failed(pair.source(), e.getMessage()), target(pair, null));
     }
@@ -66,20 +76,22 @@ public final class Scanner {
   /** The source side: the directory's snapshots, less those that are not the pair's. */
   private SideScan source(Pair pair, PathInfo source) {
     Path dir = source.path();
-    Optional<String> problem = DirectoryProblems.of(source, false);
+    Host host = pair.sourceHost();
+    Btrfs btrfs = hosts.btrfs(host);
+    Optional<String> problem = DirectoryProblems.of(source, false, host);
     if (problem.isPresent()) {
       return SideScan.failed(dir, "snapshot directory " + problem.get());
     }
-    SideScan all = side(dir, false, Optional.empty());
+    SideScan all = side(btrfs, host, dir, false, Optional.empty());
     if (all.problem().isPresent()) {
       return all;
     }
     List<Snapshot> ours = new ArrayList<>();
     List<Ignored> ignored = new ArrayList<>(all.ignored());
     try {
-      Set<String> volumes = volumeUuids(original(pair.originalVolume()), all.snapshots());
+      Set<String> volumes = volumeUuids(original(btrfs, pair.originalVolume()), all.snapshots());
       for (Snapshot s : all.snapshots()) {
-        Optional<String> why = snapshotOfAnother(s.subvolume(), dir, volumes, pair);
+        Optional<String> why = snapshotOfAnother(btrfs, s.subvolume(), dir, volumes, pair);
         if (why.isPresent()) {
           ignored.add(new Ignored(s.name().text(), why.get(), Ignored.Kind.OTHER));
         } else {
@@ -88,7 +100,7 @@ public final class Scanner {
       }
     } catch (BtrfsException e) {
       return SideScan.failed(
-          dir, "snapshot directory " + dir + " cannot be scanned: " + e.getMessage());
+          dir, "snapshot directory " + host.show(dir) + " cannot be scanned: " + e.getMessage());
     }
     ignored.sort(Comparator.comparing(Ignored::name));
     return new SideScan(dir, Optional.empty(), ours, ignored);
@@ -96,6 +108,8 @@ public final class Scanner {
 
   /** The target side; {@code source} is null when the source could not be inspected. */
   private SideScan target(Pair pair, PathInfo source) {
+    Host host = pair.targetHost();
+    Btrfs btrfs = hosts.btrfs(host);
     PathInfo target;
     try {
       target = btrfs.inspect(pair.target());
@@ -109,17 +123,20 @@ public final class Scanner {
               .unmountedMountPoint(pair.target())
               .map(
                   m ->
-                      pair.target()
+                      pair.targetLocation()
                           + ": nothing is mounted on "
                           + m
-                          + ", which /etc/fstab lists: the backup disk looks unmounted (mount it and run again)")
-              .or(() -> DirectoryProblems.of(target, true));
+                          + ", which /etc/fstab"
+                          + (host.isLocal() ? "" : " on " + host)
+                          + " lists: the backup disk looks unmounted (mount it and run again)")
+              .or(() -> DirectoryProblems.of(target, true, host));
     } catch (BtrfsException e) {
       problem = Optional.of(e.getMessage());
     }
     if (problem.isEmpty()
         && source != null
         && source.onBtrfs()
+        && pair.sourceHost().equals(host)
         && target.filesystem().equals(source.filesystem())) {
       // An unplugged disk leaves its empty mount point on the system disk: never back up there.
       problem =
@@ -132,11 +149,11 @@ public final class Scanner {
     if (problem.isPresent()) {
       return SideScan.failed(pair.target(), "backup directory " + problem.get());
     }
-    return side(pair.target(), true, Optional.ofNullable(busy.get(pair.name())));
+    return side(btrfs, host, pair.target(), true, Optional.ofNullable(busy.get(pair.name())));
   }
 
   /** The original volume's uuid, or empty when it is not a subvolume (missing, say). */
-  private Optional<Subvolume> original(Path volume) throws BtrfsException {
+  private static Optional<Subvolume> original(Btrfs btrfs, Path volume) throws BtrfsException {
     return btrfs.inspect(volume).kind() == PathInfo.Kind.SUBVOLUME
         ? Optional.of(btrfs.show(volume))
         : Optional.empty();
@@ -160,7 +177,9 @@ public final class Scanner {
   }
 
   /** {@code receiver}: the other run that may be receiving into {@code dir} now. */
-  private SideScan side(Path dir, boolean target, Optional<String> receiver) {
+  private SideScan side(
+      Btrfs btrfs, Host host, Path dir, boolean target, Optional<String> receiver) {
+    ReceiveJournal journal = hosts.journal(host);
     String what = target ? "backup directory " : "snapshot directory ";
     Listing listing;
     Set<String> unfinished;
@@ -173,7 +192,8 @@ public final class Scanner {
         Optional<SnapshotName> name = SnapshotName.parse(sub.name());
         if (target && isIncomplete(sub)) {
           ignored.add(
-              incomplete(dir.resolve(sub.name()), unfinished.contains(sub.name()), receiver));
+              incomplete(
+                  btrfs, dir.resolve(sub.name()), unfinished.contains(sub.name()), receiver));
           continue;
         }
         Optional<String> why = target ? targetProblem(sub) : sourceProblem(sub);
@@ -187,10 +207,10 @@ public final class Scanner {
         }
       }
     } catch (BtrfsException e) {
-      return SideScan.failed(dir, what + dir + " cannot be scanned: " + e.getMessage());
+      return SideScan.failed(dir, what + host.show(dir) + " cannot be scanned: " + e.getMessage());
     } catch (IOException e) {
       return SideScan.failed(
-          dir, "cannot read the receive journal in " + dir + ": " + e.getMessage());
+          dir, "cannot read the receive journal in " + host.show(dir) + ": " + e.getMessage());
     }
     listing
         .directories()
@@ -214,8 +234,8 @@ public final class Scanner {
    * (replaced by a restore, say) all count. Only the last question asks btrfs, at most once per
    * filesystem however many ask it.
    */
-  private Optional<String> snapshotOfAnother(
-      Subvolume sub, Path dir, Set<String> volumes, Pair pair) throws BtrfsException {
+  private static Optional<String> snapshotOfAnother(
+      Btrfs btrfs, Subvolume sub, Path dir, Set<String> volumes, Pair pair) throws BtrfsException {
     Optional<String> parent = sub.parentUuid();
     if (sub.receivedUuid().isPresent()
         || parent.isEmpty()
@@ -227,7 +247,7 @@ public final class Scanner {
         "snapshot of another subvolume (uuid "
             + parent.get()
             + "), not of "
-            + pair.originalVolume()
+            + pair.volumeLocation()
             + ": not this pair's snapshot, never sent or deleted");
   }
 
@@ -236,8 +256,8 @@ public final class Scanner {
    * the receive, and btrfs shows no receive ever completed into it: a backup that someone made
    * writable by hand looks incomplete too, but btrfs remembers that it was received.
    */
-  private Ignored incomplete(Path path, boolean journaled, Optional<String> receiver)
-      throws BtrfsException {
+  private static Ignored incomplete(
+      Btrfs btrfs, Path path, boolean journaled, Optional<String> receiver) throws BtrfsException {
     String name = path.getFileName().toString();
     if (journaled && receiver.isPresent()) {
       return new Ignored(

@@ -1,6 +1,7 @@
 package backuptool.status;
 
 import backuptool.model.Ages;
+import backuptool.model.Host;
 import backuptool.model.Retention;
 import backuptool.model.Snapshot;
 import backuptool.scan.Ignored;
@@ -27,8 +28,15 @@ public record Status(LocalDateTime now, List<PairStatus> pairs) {
   }
 
   private static PairStatus pair(PairScan scan, LocalDateTime now) {
-    Side source = side(scan.source(), scan.pair().sourceRetention(), scan.source().snapshots());
-    Side target = side(scan.target(), scan.pair().targetRetention(), scan.backups());
+    Side source =
+        side(
+            scan.source(),
+            scan.pair().sourceHost(),
+            scan.pair().sourceRetention(),
+            scan.source().snapshots());
+    Side target =
+        side(
+            scan.target(), scan.pair().targetHost(), scan.pair().targetRetention(), scan.backups());
     List<Snapshot> unsent =
         scan.problems().isEmpty() ? unsent(scan) : List.of(); // unknown when a side is unknown
 
@@ -58,10 +66,11 @@ public record Status(LocalDateTime now, List<PairStatus> pairs) {
    * A side as scanned, with {@code snapshots}: on the target only the pair's backups count, not
    * entries that merely look like them.
    */
-  private static Side side(SideScan scan, Retention retention, List<Snapshot> snapshots) {
+  private static Side side(
+      SideScan scan, Host host, Retention retention, List<Snapshot> snapshots) {
     List<Ignored> incomplete =
         scan.ignored().stream().filter(i -> i.kind() != Ignored.Kind.OTHER).toList();
-    return new Side(scan.dir(), scan.problem(), snapshots, incomplete, retention);
+    return new Side(host.show(scan.dir()), scan.problem(), snapshots, incomplete, retention);
   }
 
   private static String noParent(Side source, Side target) {

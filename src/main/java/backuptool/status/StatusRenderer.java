@@ -29,11 +29,11 @@ public final class StatusRenderer {
       out.append("pair ")
           .append(p.pair().name())
           .append(": ")
-          .append(p.pair().originalVolume())
+          .append(p.pair().volumeLocation())
           .append(" -> ")
-          .append(p.pair().source())
+          .append(p.pair().sourceLocation())
           .append(" -> ")
-          .append(p.pair().target())
+          .append(p.pair().targetLocation())
           .append('\n');
       side(out, "source", p.source(), "snapshot", "snapshots", now, verbose);
       side(out, "target", p.target(), "backup", "backups", now, verbose);

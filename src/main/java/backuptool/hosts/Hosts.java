@@ -1,0 +1,40 @@
+package backuptool.hosts;
+
+import backuptool.btrfs.Btrfs;
+import backuptool.journal.ReceiveJournal;
+import backuptool.model.Host;
+
+/**
+ * The hosts that one run touches: for each, the btrfs port that acts there and the journal of the
+ * receives into it; and for each direction of a transfer, the port that sends it. Closing it ends
+ * the connections to other machines.
+ */
+public interface Hosts extends AutoCloseable {
+
+  /** The port that inspects, lists, snapshots and deletes on {@code host}. */
+  Btrfs btrfs(Host host);
+
+  /** The record of receives into {@code host}'s directories that did not finish. */
+  ReceiveJournal journal(Host host);
+
+  /**
+   * The port whose {@link Btrfs#send} sends a snapshot on {@code from} into a directory on {@code
+   * to}, and checks it there.
+   */
+  Btrfs transfer(Host from, Host to);
+
+  /** The command lines of operations, as -v shows them: exactly what runs. */
+  CommandLines commandLines();
+
+  /** Stops every running operation on every host, as {@link Btrfs#abort} does for one. */
+  void abort();
+
+  /** Ends the connections to other machines; never fails a run that is over. */
+  @Override
+  void close();
+
+  /** This machine alone: {@code btrfs} and {@code journal}; another host is an error. */
+  static Hosts local(Btrfs btrfs, ReceiveJournal journal) {
+    return new LocalHosts(btrfs, journal);
+  }
+}
