@@ -72,6 +72,17 @@ final class ToolProcess implements AutoCloseable {
     return startRaw(argv);
   }
 
+  /**
+   * Starts {@code ARGS --config FILE} under {@code prefix} (e.g. nsenter into another network
+   * namespace, where a test's ssh server is reachable).
+   */
+  synchronized Running startIn(List<String> prefix, Path config, String... args)
+      throws IOException {
+    List<String> argv = new ArrayList<>(List.of(args));
+    argv.addAll(List.of("--config", config.toString()));
+    return start(prefix, System.getProperty("java.class.path"), dir, argv);
+  }
+
   /** Runs {@code ARGS --config FILE} to its end. */
   Result run(Path config, String... args) throws IOException {
     return start(config, args).await();

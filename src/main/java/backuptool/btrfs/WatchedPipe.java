@@ -1,5 +1,6 @@
 package backuptool.btrfs;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The processes behind {@link Programs}: a captured command, and a pipe whose bytes are counted by
@@ -27,14 +29,21 @@ final class WatchedPipe {
   /** How often the counter is read: often enough for progress, cheap enough to be free. */
   private static final Duration POLL = Duration.ofMillis(250);
 
+  /**
+   * How long the end of a process's output is awaited once it has exited. An ssh client of a master
+   * connection hands its standard streams to the master, which holds them until its session ends:
+   * on a dead link, until its keep-alives give up. The output read by then is all there is.
+   */
+  private static final Duration OUTPUT_AFTER_EXIT = Duration.ofSeconds(2);
+
   static Programs.Output capture(List<String> argv) throws BtrfsException {
     String display = BtrfsCommands.display(argv);
     Process p =
         Processes.start(List.of(Processes.builder(argv).redirectInput(NO_INPUT)), display).get(0);
-    CompletableFuture<String> err = drain(p.getErrorStream());
-    CompletableFuture<String> out = drain(p.getInputStream());
+    Output err = drain(p.getErrorStream());
+    Output out = drain(p.getInputStream());
     int exit = waitFor(p, List.of(p), display);
-    return new Programs.Output(display, exit, text(out), text(err));
+    return new Programs.Output(display, exit, out.text(), err.text());
   }
 
   static Programs.Piped run(
@@ -52,8 +61,8 @@ final class WatchedPipe {
                 Processes.builder(from).redirectInput(NO_INPUT),
                 Processes.builder(to).redirectOutput(ProcessBuilder.Redirect.DISCARD)),
             display);
-    CompletableFuture<String> fromErr = drain(ps.get(0).getErrorStream());
-    CompletableFuture<String> toErr = drain(ps.get(1).getErrorStream());
+    Output fromErr = drain(ps.get(0).getErrorStream());
+    Output toErr = drain(ps.get(1).getErrorStream());
     Watch w =
         new Watch(
             ps,
@@ -77,8 +86,8 @@ final class WatchedPipe {
     return new Programs.Piped(
         fromExit,
         toExit,
-        text(fromErr),
-        text(toErr),
+        fromErr.text(),
+        toErr.text(),
         w.bytes,
         Duration.ofNanos(System.nanoTime() - start),
         w.stalled);
@@ -192,32 +201,53 @@ final class WatchedPipe {
     }
   }
 
-  private static CompletableFuture<String> drain(InputStream in) {
-    CompletableFuture<String> text = new CompletableFuture<>();
+  private static Output drain(InputStream in) {
+    Output output = new Output();
     Thread t =
         new Thread(
             () -> {
+              byte[] buffer = new byte[8192];
               try (in) {
-                text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                for (int n; (n = in.read(buffer)) != -1; ) {
+                  output.add(buffer, n);
+                }
               } catch (IOException e) {
-                text.completeExceptionally(e);
+                // What was read is what there is.
+              } finally {
+                output.end.complete(null);
               }
             },
             "program-output");
     t.setDaemon(true);
     t.start();
-    return text;
+    return output;
   }
 
-  /** The drained text; the process has exited, so this only waits for the last bytes. */
-  private static String text(CompletableFuture<String> task) throws BtrfsException {
-    try {
-      return task.get();
-    } catch (ExecutionException e) {
-      throw new BtrfsException("cannot read the output: " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BtrfsException("interrupted while reading the output", e);
+  /** A process's output as it is read, on a thread of its own. */
+  private static final class Output {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CompletableFuture<Void> end = new CompletableFuture<>();
+
+    synchronized void add(byte[] buffer, int n) {
+      bytes.write(buffer, 0, n);
+    }
+
+    /**
+     * The text read to the end of the stream, or what was read within {@link #OUTPUT_AFTER_EXIT}
+     * (the process has exited; only someone it handed the stream to can keep it open).
+     */
+    String text() throws BtrfsException {
+      try {
+        end.get(OUTPUT_AFTER_EXIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // what was read so far
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BtrfsException("interrupted while reading the output", e);
+      }
+      synchronized (this) {
+        return bytes.toString(StandardCharsets.UTF_8);
+      }
     }
   }
 }

@@ -3,7 +3,10 @@ package backuptool.remote;
 import backuptool.btrfs.BtrfsCommands;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.Programs;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,9 +28,12 @@ final class Connection {
   static final int SSH_FAILED = 255;
 
   private final SshHost host;
-  private final Path controlDir;
   private final List<String> program;
+  private volatile Path controlDir;
   private volatile boolean used;
+
+  /** How many masters were given up (see {@link #abandon}). */
+  private int abandoned;
 
   /**
    * {@code controlDir}: the master's socket directory, the caller's own (0700); {@code program}:
@@ -132,6 +138,28 @@ final class Connection {
           + " docs/remote.md)";
     }
     return "";
+  }
+
+  /**
+   * Gives up the master connection after a transfer stalled or ssh failed: later commands start a
+   * new one, in a socket directory of its own. The old one is not asked to exit: on a dead link it
+   * would hang trying to say goodbye, with its socket still taking new clients that then wait
+   * forever. Its keep-alives end it (ServerAliveInterval times ServerAliveCountMax).
+   */
+  void abandon() throws BtrfsException {
+    if (!used) {
+      return;
+    }
+    used = false;
+    Path fresh = controlDir.resolveSibling(controlDir.getFileName() + "." + ++abandoned);
+    try {
+      Files.createDirectory(
+          fresh,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new BtrfsException("cannot make a socket directory for a new connection: " + e, e);
+    }
+    controlDir = fresh;
   }
 
   /** Ends the master connection, if this run started one; a failure only costs its socket. */

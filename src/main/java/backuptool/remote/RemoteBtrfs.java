@@ -125,9 +125,9 @@ final class RemoteBtrfs implements Btrfs {
     }
     if (!piped.ok()) {
       if (piped.stalled() || piped.toExit() == Connection.SSH_FAILED) {
-        // The master connection may hang on a dead link: end it, so that the clean-up below
-        // connects afresh (and fails within connect_timeout if the link is still down).
-        side.connection().close();
+        // The master connection may hang on a dead link: the clean-up below connects afresh (and
+        // fails within connect_timeout if the link is still down).
+        abandonConnection();
       }
       throw new BtrfsException(
           what
@@ -172,7 +172,7 @@ final class RemoteBtrfs implements Btrfs {
             watch);
     if (!piped.ok()) {
       if (piped.stalled() || piped.fromExit() == Connection.SSH_FAILED) {
-        side.connection().close();
+        abandonConnection();
       }
       throw new BtrfsException(
           what
@@ -196,6 +196,14 @@ final class RemoteBtrfs implements Btrfs {
       throw new BtrfsException(what + e.getMessage() + removeLocalPartial(received), e);
     }
     return new Transfer(piped.bytes(), piped.elapsed());
+  }
+
+  private void abandonConnection() {
+    try {
+      side.connection().abandon();
+    } catch (BtrfsException e) {
+      // The clean-up then tries the old master, and says so if it fails.
+    }
   }
 
   private static String identity(Btrfs btrfs, Path snapshot, String what) throws BtrfsException {

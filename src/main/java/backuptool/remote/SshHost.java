@@ -59,6 +59,11 @@ public record SshHost(
     return address.toLowerCase(Locale.ROOT) + ":" + effectivePort();
   }
 
+  /** What ssh is given to log in: [user@]address, as short messages show it. */
+  String login() {
+    return user.map(u -> u + "@").orElse("") + address;
+  }
+
   int effectivePort() {
     return port.orElse(options.port().orElse(DEFAULT_PORT));
   }
