@@ -134,7 +134,7 @@ final class RemoteBtrfs implements Btrfs {
               + failure(
                   BtrfsCommands.display(send)
                       + " | ssh "
-                      + side.connection().host()
+                      + side.connection().host().login()
                       + " "
                       + words(receive),
                   "btrfs send",
@@ -178,7 +178,7 @@ final class RemoteBtrfs implements Btrfs {
           what
               + failure(
                   "ssh "
-                      + side.connection().host()
+                      + side.connection().host().login()
                       + " "
                       + words(send)
                       + " | "
