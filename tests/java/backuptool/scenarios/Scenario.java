@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -40,6 +41,28 @@ final class Scenario {
 
   /** Who the run is: root unless a test says otherwise. */
   Privileges privileges = Privileges.root();
+
+  /** Whether standard error is the journal's stream, as under systemd: $JOURNAL_STREAM names it. */
+  boolean journalStream;
+
+  /**
+   * The monotonic clock: each reading is {@link #RUN_STEP} after the one before, so that a run,
+   * which reads it when it starts and when it writes its metrics, takes that long.
+   */
+  final Ticker ticker = new Ticker();
+
+  static final Duration RUN_STEP = Duration.ofMillis(1500);
+
+  /** Readings {@link #RUN_STEP} apart. */
+  static final class Ticker {
+    private long nanos;
+
+    long next() {
+      long now = nanos;
+      nanos += RUN_STEP.toNanos();
+      return now;
+    }
+  }
 
   private final Path workDir;
   private String config;
@@ -203,7 +226,9 @@ final class Scenario {
             workDir,
             Path.of("/etc/backup-tool/backup_config.toml"),
             workDir.resolve("locks"),
-            privileges);
+            privileges,
+            journalStream,
+            ticker::next);
     lastExit =
         Cli.run(
             argv,
