@@ -43,15 +43,22 @@ public final class Cli {
    * Runs the tool and returns its exit code; prints the plan and results to out, problems to err.
    */
   public static int run(String[] args, PrintStream out, PrintStream err, Environment env) {
-    int exit = runCommand(args, out, new Stderr(err, env.stderrToJournal()), env);
-    if (exit == ExitCode.USAGE && CommandLine.asks(args, "--check")) {
-      // A monitoring system reads stdout and the plugin's exit codes, where 2 means CRITICAL.
-      out.println(
-          "BACKUP-TOOL UNKNOWN - nothing was checked: a usage or configuration error, see the"
-              + " error output");
-      return Check.State.UNKNOWN.exitCode();
+    return runCommand(args, out, new Stderr(err, env.stderrToJournal()), env);
+  }
+
+  /**
+   * Exit 2 after a usage or configuration error; for --check the plugin's UNKNOWN and its line: a
+   * monitoring system reads stdout and the plugin's exit codes, where 2 means CRITICAL. Decided
+   * where the error is found, since a check's own CRITICAL is exit 2 too.
+   */
+  private static int refused(String[] args, PrintStream out) {
+    if (!CommandLine.asks(args, "--check")) {
+      return ExitCode.USAGE;
     }
-    return exit;
+    out.println(
+        "BACKUP-TOOL UNKNOWN - nothing was checked: a usage or configuration error, see the"
+            + " error output");
+    return Check.State.UNKNOWN.exitCode();
   }
 
   private static int runCommand(String[] args, PrintStream out, Stderr err, Environment env) {
@@ -69,7 +76,7 @@ public final class Cli {
     } catch (UsageException e) {
       err.info(CommandLine.usage());
       err.error(CommandLine.PROG + ": error: " + e.getMessage());
-      return ExitCode.USAGE;
+      return refused(args, out);
     }
     if (!env.privileges().btrfsAdmin()) {
       err.error(
@@ -77,7 +84,7 @@ public final class Cli {
               + ": needs root: btrfs subvolume list, snapshot, send, receive and delete need the"
               + " CAP_SYS_ADMIN capability, which this process lacks (also for --dry-run, which"
               + " lists subvolumes); run it as root, e.g. with sudo. Nothing was done.");
-      return ExitCode.USAGE;
+      return refused(args, out);
     }
     Config config;
     List<Pair> pairs;
@@ -89,10 +96,10 @@ public final class Cli {
     } catch (ConfigException e) {
       e.errors().forEach(line -> err.error(CommandLine.PROG + ": " + line));
       err.error(CommandLine.PROG + ": nothing was done: fix the configuration and run again.");
-      return ExitCode.USAGE;
+      return refused(args, out);
     } catch (UsageException e) {
       err.error(CommandLine.PROG + ": error: " + e.getMessage());
-      return ExitCode.USAGE;
+      return refused(args, out);
     }
     if (pairs.isEmpty()) { // only --before-upgrade can select no pair: the apt hook's usual case
       if (options.output() != Options.Output.QUIET) {
