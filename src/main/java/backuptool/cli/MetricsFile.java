@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -104,7 +105,7 @@ final class MetricsFile {
     } catch (PairLocks.Unsafe e) {
       return List.of("not written: " + e.getMessage());
     } catch (IOException e) {
-      return List.of("not written: " + describe(e));
+      return List.of("not written: " + reason(e));
     }
   }
 
@@ -146,7 +147,12 @@ final class MetricsFile {
    */
   private static void write(Path file, String text) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    Path temporary = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+    Path temporary;
+    try {
+      temporary = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+    } catch (IOException e) {
+      throw new IOException("cannot create a file in " + dir + ": " + reason(e), e);
+    }
     boolean renamed = false;
     try {
       // Created 0600 whatever the umask; made readable for node-exporter's user without
@@ -164,6 +170,8 @@ final class MetricsFile {
       // rename(2): replaces whatever is at the file's place, a link itself included, atomically.
       Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
       renamed = true;
+    } catch (IOException e) {
+      throw new IOException("cannot write " + temporary + " and rename it: " + reason(e), e);
     } finally {
       if (!renamed) {
         Files.deleteIfExists(temporary);
@@ -181,13 +189,17 @@ final class MetricsFile {
     }
   }
 
-  private static String describe(IOException e) {
-    if (e instanceof NoSuchFileException n) {
-      return n.getFile() + ": no such file or directory";
+  /** What went wrong in words: the file system's reason, without the paths Java adds to it. */
+  private static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
     }
-    if (e instanceof AccessDeniedException a) {
-      return a.getFile() + ": permission denied";
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
     }
-    return e.getMessage();
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return String.valueOf(e.getMessage());
   }
 }

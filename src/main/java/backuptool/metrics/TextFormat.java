@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The Prometheus text exposition format (version 0.0.4), as far as a file of gauges needs it:
@@ -12,6 +13,10 @@ import java.util.Map;
  * that the caller can drop it.
  */
 public final class TextFormat {
+  /** A decimal number as Go's ParseFloat reads it (hexadecimal and underscores left out). */
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
   private TextFormat() {}
 
   /** What a file held: its samples in file order, and one problem per line that was not taken. */
@@ -252,7 +257,7 @@ public final class TextFormat {
           // a decimal number, checked below
         }
       }
-      if (!text.matches("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?")) {
+      if (!DECIMAL.matcher(text).matches()) {
         throw new IllegalArgumentException("'" + text + "' is not a number");
       }
       return Double.parseDouble(text);
