@@ -42,6 +42,9 @@ final class Scenario {
   /** Who the run is: root unless a test says otherwise. */
   Privileges privileges = Privileges.root();
 
+  /** When the runs happen: {@link #NOW} unless a test moves it. */
+  Instant now = Instant.parse(NOW + "Z");
+
   /** Whether standard error is the journal's stream, as under systemd: $JOURNAL_STREAM names it. */
   boolean journalStream;
 
@@ -216,7 +219,7 @@ final class Scenario {
     String[] argv = withConfig ? concat(args, "--config", file.toString()) : args;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Clock clock = Clock.fixed(Instant.parse(NOW + "Z"), ZoneOffset.UTC);
+    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
     Environment env =
         new Environment(
             btrfs,
