@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +25,7 @@ import org.approvaltests.Approvals;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sun.misc.Signal;
 
 /** The node-exporter metrics file that runs write when metrics_file is set. */
 class MetricsScenariosTest {
@@ -260,6 +262,51 @@ class MetricsScenariosTest {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPurgeCountsWhatItLeftOnBothSides() {
+    Path file = metricsDir().resolve("backup-tool.prom");
+    Scenario s = Scenario.standard(tmp);
+    s.config(
+        "[global]\nmetrics_file = "
+            + TestConfigs.quote(file.toString())
+            + "\n\n"
+            + Scenario.config(1, 0, 1, 0));
+    for (String name :
+        List.of("2026-11-19T10:00:00", "2026-11-20T10:00:00", "2026-11-21T10:00:00")) {
+      s.snapshot("root", name).backedUp("root", name);
+    }
+    s.run("--purge", "--pair", "root");
+    assertEquals(0, s.lastExit);
+    PrometheusText.Parsed p = PrometheusText.parse(read(file));
+    assertEquals(1.0, p.value("backup_tool_snapshots", "pair", "root"));
+    assertEquals(1.0, p.value("backup_tool_backups", "pair", "root"));
+    double newest = (double) Instant.parse("2026-11-21T10:00:00Z").getEpochSecond();
+    assertEquals(newest, p.value("backup_tool_newest_snapshot_timestamp_seconds", "pair", "root"));
+    assertEquals(newest, p.value("backup_tool_newest_backup_timestamp_seconds", "pair", "root"));
+    assertNull(p.value("backup_tool_last_run_sent_bytes", "pair", "root", "verb", "purge"));
+  }
+
+  @Test
+  void aSignalGivesItsExitCodeToThePairsThatWereNotDone() {
+    Path file = metricsDir().resolve("backup-tool.prom");
+    Scenario s =
+        withMetrics(tmp, file)
+            .snapshot("root", "2026-11-20T10:00:00")
+            .snapshot("home", "2026-11-21T10:00:00");
+    s.btrfs.onNext(
+        "send /btrfs/snapshots/root/2026-11-20T10:00:00",
+        () -> s.interruption.deliver(new Signal("TERM")));
+    s.run("--backup", "--all");
+    assertEquals(143, s.lastExit);
+    PrometheusText.Parsed p = PrometheusText.parse(read(file));
+    for (String pair : List.of("root", "home")) {
+      String[] labels = {"pair", pair, "verb", "backup"};
+      assertEquals(143.0, p.value("backup_tool_last_exit_code", labels), pair);
+      assertNull(p.value("backup_tool_last_success_timestamp_seconds", labels), pair);
+      assertEquals(0.0, p.value("backup_tool_backups", "pair", pair), pair);
     }
   }
 

@@ -65,7 +65,7 @@ final class RunMetrics {
     String where = CommandLine.PROG + ": metrics file " + file.get() + ": ";
     warnings.stream().limit(MAX_WARNINGS).forEach(w -> err.warning(where + w));
     if (warnings.size() > MAX_WARNINGS) {
-      err.warning(where + "and " + (warnings.size() - MAX_WARNINGS) + " more lines dropped");
+      err.warning(where + "and " + (warnings.size() - MAX_WARNINGS) + " more warnings like these");
     }
   }
 }
