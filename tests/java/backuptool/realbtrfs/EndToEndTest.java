@@ -100,7 +100,9 @@ class EndToEndTest {
             work,
             work.resolve("none.toml"),
             work.resolve("locks"),
-            Privileges.root());
+            Privileges.root(),
+            false,
+            System::nanoTime);
     int exit =
         Cli.run(
             argv,

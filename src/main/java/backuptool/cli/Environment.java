@@ -7,11 +7,15 @@ import backuptool.journal.ReceiveJournal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.function.LongSupplier;
 
 /**
  * The outside world as the command line sees it: btrfs, the receive journal, the clock, signals,
  * where to look for the configuration, where pair locks live unless the configuration says
- * otherwise, and who the run is.
+ * otherwise, and who the run is. {@code stderrToJournal}: standard error is the journal's stream
+ * ($JOURNAL_STREAM names it), so its lines carry syslog priorities. {@code nanoTime}: a monotonic
+ * clock in nanoseconds for durations ({@link System#nanoTime} but in tests), which, unlike {@code
+ * clock}, never jumps.
  */
 public record Environment(
     Btrfs btrfs,
@@ -21,7 +25,9 @@ public record Environment(
     Path workingDir,
     Path systemConfig,
     Path lockDir,
-    Privileges privileges) {
+    Privileges privileges,
+    boolean stderrToJournal,
+    LongSupplier nanoTime) {
 
   /**
    * The default lock directory: directly below /run, which only root can write, so that no other
@@ -38,6 +44,8 @@ public record Environment(
         Path.of("").toAbsolutePath(),
         Path.of("/etc/backup-tool/backup_config.toml"),
         DEFAULT_LOCK_DIR,
-        Privileges.current());
+        Privileges.current(),
+        Stderr.isJournal(System.getenv("JOURNAL_STREAM")),
+        System::nanoTime);
   }
 }

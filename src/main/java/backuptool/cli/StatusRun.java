@@ -1,18 +1,20 @@
 package backuptool.cli;
 
 import backuptool.config.Config;
+import backuptool.metrics.PairRuns;
 import backuptool.model.Pair;
 import backuptool.report.CheckJson;
 import backuptool.report.StatusJson;
 import backuptool.scan.Scanner;
 import backuptool.status.Check;
 import backuptool.status.Health;
+import backuptool.status.PairStatus;
 import backuptool.status.Status;
 import backuptool.status.StatusRenderer;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 
 /**
  * --status and --check: scan the pairs and report, changing nothing and taking no lock. A pair that
@@ -21,11 +23,18 @@ import java.util.List;
 final class StatusRun {
   private StatusRun() {}
 
-  /** Scans the pairs as a dry run would, without its lock-directory check: nothing is locked. */
-  static Status scan(List<Pair> pairs, Config config, LocalDateTime now, Environment env) {
-    Path lockDir = config.lockDir().orElse(env.lockDir());
-    Scanner scanner = new Scanner(env.btrfs(), env.journal(), Cli.busyPairs(lockDir, pairs));
+  /**
+   * Scans the pairs as a dry run would, without its lock-directory check: nothing is locked. {@code
+   * busy}: the pairs another run holds now, with that run.
+   */
+  private static Status scan(
+      List<Pair> pairs, Map<String, String> busy, LocalDateTime now, Environment env) {
+    Scanner scanner = new Scanner(env.btrfs(), env.journal(), busy);
     return Status.of(pairs.stream().map(scanner::scan).toList(), now);
+  }
+
+  private static Map<String, String> busy(List<Pair> pairs, Config config, Environment env) {
+    return Cli.busyPairs(config.lockDir().orElse(env.lockDir()), pairs);
   }
 
   /**
@@ -38,8 +47,10 @@ final class StatusRun {
       List<Pair> pairs,
       LocalDateTime now,
       Environment env,
-      PrintStream out) {
-    Status status = scan(pairs, config, now, env);
+      PrintStream out,
+      RunMetrics metrics) {
+    Map<String, String> busy = busy(pairs, config, env);
+    Status status = scan(pairs, busy, now, env);
     if (options.json()) {
       out.print(StatusJson.render(status, config.file()));
     } else {
@@ -58,20 +69,33 @@ final class StatusRun {
       }
     }
     out.flush();
-    boolean unknown =
-        status.pairs().stream().anyMatch(p -> p.health().verdict() == Health.Verdict.UNREACHABLE);
-    return unknown ? ExitCode.FAILED : ExitCode.OK;
+    metrics.write(
+        PairRuns.ofStatus(
+            status,
+            busy.keySet(),
+            p -> unknown(p) ? ExitCode.FAILED : ExitCode.OK,
+            metrics.zone()));
+    return status.pairs().stream().anyMatch(StatusRun::unknown) ? ExitCode.FAILED : ExitCode.OK;
   }
 
-  /** Prints the plugin line; the exit code is the plugin state's. */
+  private static boolean unknown(PairStatus pair) {
+    return pair.health().verdict() == Health.Verdict.UNREACHABLE;
+  }
+
+  /**
+   * Prints the plugin line; the exit code is the plugin state's. Each pair's in the metrics file is
+   * the state the check would have for that pair alone.
+   */
   static int check(
       Options options,
       Config config,
       List<Pair> pairs,
       LocalDateTime now,
       Environment env,
-      PrintStream out) {
-    Status status = scan(pairs, config, now, env);
+      PrintStream out,
+      RunMetrics metrics) {
+    Map<String, String> busy = busy(pairs, config, env);
+    Status status = scan(pairs, busy, now, env);
     Check.Result result = Check.of(status, options.warnAfter(), options.critAfter());
     if (options.json()) {
       out.print(CheckJson.render(result, config.file(), now));
@@ -79,6 +103,15 @@ final class StatusRun {
       out.println(result.line());
     }
     out.flush();
+    metrics.write(
+        PairRuns.ofStatus(
+            status,
+            busy.keySet(),
+            p ->
+                Check.of(new Status(now, List.of(p)), options.warnAfter(), options.critAfter())
+                    .state()
+                    .exitCode(),
+            metrics.zone()));
     return result.state().exitCode();
   }
 }
