@@ -78,6 +78,14 @@ final class StatusRun {
     return status.pairs().stream().anyMatch(StatusRun::unknown) ? ExitCode.FAILED : ExitCode.OK;
   }
 
+  private static Check.State stateOf(Check.Result result, String pair) {
+    return result.pairs().stream()
+        .filter(c -> c.pair().equals(pair))
+        .findFirst()
+        .orElseThrow()
+        .state();
+  }
+
   private static boolean unknown(PairStatus pair) {
     return pair.health().verdict() == Health.Verdict.UNREACHABLE;
   }
@@ -107,10 +115,7 @@ final class StatusRun {
         PairRuns.ofStatus(
             status,
             busy.keySet(),
-            p ->
-                Check.of(new Status(now, List.of(p)), options.warnAfter(), options.critAfter())
-                    .state()
-                    .exitCode(),
+            p -> stateOf(result, p.pair().name()).exitCode(),
             metrics.zone()));
     return result.state().exitCode();
   }
