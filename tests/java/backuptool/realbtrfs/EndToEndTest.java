@@ -99,7 +99,8 @@ class EndToEndTest {
             work,
             work.resolve("none.toml"),
             work.resolve("locks"),
-            Privileges.root());
+            Privileges.root(),
+            false);
     int exit =
         Cli.run(
             argv,

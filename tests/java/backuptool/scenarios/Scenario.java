@@ -41,6 +41,12 @@ final class Scenario {
   /** Who the run is: root unless a test says otherwise. */
   Privileges privileges = Privileges.root();
 
+  /**
+   * Whether standard error is a terminal (it is not, as under cron, unless a test says so); the
+   * transcript then shows each carriage return of the progress line as {@code <CR>}.
+   */
+  boolean stderrIsTerminal;
+
   private final Path workDir;
   private String config;
   private int mutationsSeen;
@@ -203,7 +209,8 @@ final class Scenario {
             workDir,
             Path.of("/etc/backup-tool/backup_config.toml"),
             workDir.resolve("locks"),
-            privileges);
+            privileges,
+            stderrIsTerminal);
     lastExit =
         Cli.run(
             argv,
@@ -221,7 +228,7 @@ final class Scenario {
             + "\n--- stdout:\n"
             + out.toString(StandardCharsets.UTF_8)
             + "--- stderr:\n"
-            + err.toString(StandardCharsets.UTF_8)
+            + err.toString(StandardCharsets.UTF_8).replace("\r", "<CR>")
             + "--- btrfs changes:\n"
             + (changes.isEmpty() ? "(none)\n" : String.join("\n", changes) + "\n");
     return transcript.replace(workDir.toString(), "<tmp>");

@@ -11,7 +11,8 @@ import java.time.ZoneId;
 /**
  * The outside world as the command line sees it: btrfs, the receive journal, the clock, signals,
  * where to look for the configuration, where pair locks live unless the configuration says
- * otherwise, and who the run is.
+ * otherwise, who the run is, and whether standard error is a terminal (someone watching, for whom a
+ * running send redraws its progress line).
  */
 public record Environment(
     Btrfs btrfs,
@@ -21,7 +22,8 @@ public record Environment(
     Path workingDir,
     Path systemConfig,
     Path lockDir,
-    Privileges privileges) {
+    Privileges privileges,
+    boolean stderrIsTerminal) {
 
   /**
    * The default lock directory: directly below /run, which only root can write, so that no other
@@ -38,6 +40,7 @@ public record Environment(
         Path.of("").toAbsolutePath(),
         Path.of("/etc/backup-tool/backup_config.toml"),
         DEFAULT_LOCK_DIR,
-        Privileges.current());
+        Privileges.current(),
+        Terminal.stderr());
   }
 }
