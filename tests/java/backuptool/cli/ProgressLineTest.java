@@ -98,7 +98,7 @@ class ProgressLineTest {
     line.progress(SEND, 150 * MIB, ms(400), OptionalLong.of(1024 * MIB)); // too soon: not drawn
     line.progress(SEND, 200 * MIB, ms(500), OptionalLong.empty());
 
-    String first = "  sending: 100 MiB of ~1.0 GiB (9%), 400 MiB/s, 0:00, ETA 0:02";
+    String first = "  sending: 100 MiB of ~1.0 GiB (9%), 400 MiB/s, 0:00, ETA 0:03";
     String second = "  sending: 200 MiB, 400 MiB/s, 0:00";
     assertEquals(
         "\r" + first + "\r" + second + " ".repeat(first.length() - second.length()), screen());

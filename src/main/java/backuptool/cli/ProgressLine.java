@@ -59,9 +59,15 @@ final class ProgressLine implements Executor.Listener {
   }
 
   /**
-   * " sending: 1.2 GiB, 394 MiB/s, 0:03", and with an expected total that is not yet reached "
-   * sending: 1.2 GiB of ~2.0 GiB (60%), 394 MiB/s, 0:03, ETA 0:02". The rate is the average since
-   * the start; the time left is what remains at that rate.
+   * The line's text, indented like the result lines:
+   *
+   * <pre>
+   *   sending: 1.2 GiB, 394 MiB/s, 0:03
+   *   sending: 1.2 GiB of ~2.0 GiB (60%), 394 MiB/s, 0:03, ETA 0:02
+   * </pre>
+   *
+   * the second with an expected total not yet reached. The rate is the average since the start; the
+   * time left is what remains at that rate, rounded up.
    */
   static String text(long bytes, Duration elapsed, OptionalLong total) {
     double seconds = elapsed.toNanos() / 1e9;
@@ -77,8 +83,9 @@ final class ProgressLine implements Executor.Listener {
     }
     line.append(", ").append(Sizes.bytes(Math.round(rate))).append("/s, ").append(clock(elapsed));
     if (estimated && rate > 0) {
-      double left = (total.getAsLong() - bytes) / rate;
-      line.append(", ETA ").append(clock(Duration.ofMillis(Math.round(left * 1000))));
+      // Rounded up: "0:00" would say it is done while it is not.
+      long left = (long) Math.ceil((total.getAsLong() - bytes) / rate);
+      line.append(", ETA ").append(clock(Duration.ofSeconds(left)));
     }
     return line.toString();
   }
