@@ -102,7 +102,8 @@ class EndToEndTest {
             work.resolve("locks"),
             Privileges.root(),
             false,
-            System::nanoTime);
+            System::nanoTime,
+            false);
     int exit =
         Cli.run(
             argv,

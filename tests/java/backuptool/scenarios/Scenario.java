@@ -67,6 +67,12 @@ final class Scenario {
     }
   }
 
+  /**
+   * Whether standard error is a terminal (it is not, as under cron, unless a test says so); the
+   * transcript then shows each carriage return of the progress line as {@code <CR>}.
+   */
+  boolean stderrIsTerminal;
+
   private final Path workDir;
   private String config;
   private int mutationsSeen;
@@ -234,7 +240,8 @@ final class Scenario {
             workDir.resolve("locks"),
             privileges,
             journalStream,
-            ticker::next);
+            ticker::next,
+            stderrIsTerminal);
     lastExit =
         Cli.run(
             argv,
@@ -253,7 +260,7 @@ final class Scenario {
             + "\n--- stdout:\n"
             + out.toString(StandardCharsets.UTF_8)
             + "--- stderr:\n"
-            + err.toString(StandardCharsets.UTF_8)
+            + err.toString(StandardCharsets.UTF_8).replace("\r", "<CR>")
             + "--- btrfs changes:\n"
             + (changes.isEmpty() ? "(none)\n" : String.join("\n", changes) + "\n");
     return transcript.replace(workDir.toString(), "<tmp>");

@@ -275,6 +275,9 @@ public final class Cli {
       Interruption interruption = env.interruption();
       interruption.watch(env.btrfs());
       Executor.Listener listener = options.json() ? Executor.Listener.NONE : new ResultLines(shown);
+      if (env.stderrIsTerminal() && !quiet && !options.json()) {
+        listener = new ProgressLine(err.terminal(), listener); // erased before each result line
+      }
       outcome =
           new Executor(env.btrfs(), env.journal(), listener, interruption::signalName).run(plan);
       if (plan.operationCount() > 0) {

@@ -12,10 +12,11 @@ import java.util.function.LongSupplier;
 /**
  * The outside world as the command line sees it: btrfs, the receive journal, the clock, signals,
  * where to look for the configuration, where pair locks live unless the configuration says
- * otherwise, and who the run is. {@code stderrToJournal}: standard error is the journal's stream
- * ($JOURNAL_STREAM names it), so its lines carry syslog priorities. {@code nanoTime}: a monotonic
- * clock in nanoseconds for durations ({@link System#nanoTime} but in tests), which, unlike {@code
- * clock}, never jumps.
+ * otherwise, who the run is, and whether standard error is a terminal (someone watching, for whom a
+ * running send redraws its progress line). {@code stderrToJournal}: standard error is the journal's
+ * stream ($JOURNAL_STREAM names it), so its lines carry syslog priorities. {@code nanoTime}: a
+ * monotonic clock in nanoseconds for durations ({@link System#nanoTime} but in tests), which,
+ * unlike {@code clock}, never jumps.
  */
 public record Environment(
     Btrfs btrfs,
@@ -27,7 +28,8 @@ public record Environment(
     Path lockDir,
     Privileges privileges,
     boolean stderrToJournal,
-    LongSupplier nanoTime) {
+    LongSupplier nanoTime,
+    boolean stderrIsTerminal) {
 
   /**
    * The default lock directory: directly below /run, which only root can write, so that no other
@@ -46,6 +48,7 @@ public record Environment(
         DEFAULT_LOCK_DIR,
         Privileges.current(),
         Stderr.isJournal(System.getenv("JOURNAL_STREAM")),
-        System::nanoTime);
+        System::nanoTime,
+        Terminal.stderr());
   }
 }

@@ -22,6 +22,14 @@ final class Stderr {
     this.journal = journal;
   }
 
+  /**
+   * The stream itself, for the progress line on a terminal, which redraws in place and is never the
+   * journal's stream.
+   */
+  PrintStream terminal() {
+    return err;
+  }
+
   /** Something failed or was refused. */
   void error(String text) {
     print("<3>", text);
