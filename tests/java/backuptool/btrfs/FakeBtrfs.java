@@ -178,6 +178,21 @@ public final class FakeBtrfs implements Btrfs {
     return this;
   }
 
+  /**
+   * What a receive killed in its last step leaves: btrfs set the received uuid (and so recorded a
+   * completed receive), but the subvolume was never made read-only.
+   */
+  public FakeBtrfs makeUnsealed(Path path) {
+    Path p = resolve(path, false);
+    if (!(nodes.get(p) instanceof Sub s) || s.receivedUuid().isEmpty()) {
+      throw new IllegalStateException(path + " is not a received subvolume");
+    }
+    nodes.put(
+        p,
+        new Sub(s.uuid(), s.parentUuid(), s.receivedUuid(), false, s.generation(), s.unreadable()));
+    return this;
+  }
+
   /** {@link #snapshot}, but not recorded as a mutation, and a refusal is a setup error. */
   public FakeBtrfs addReadOnlySnapshotOf(Path volume, Path path) {
     try {
