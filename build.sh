@@ -49,6 +49,7 @@ PROGRAMS=(
   mvn:maven
   btrfs:btrfs-progs mkfs.btrfs:btrfs-progs                       # the tool; test filesystems
   setpriv:util-linux runuser:util-linux mountpoint:util-linux    # the tool; tests; demo
+  script:bsdutils                                                # the progress line on a pty
   mount:mount umount:mount losetup:mount                         # loop-mounted test filesystems
   kill:procps                                                    # fault tests signal processes
   env:coreutils truncate:coreutils find:findutils xargs:findutils diff:diffutils # tests, demo

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import backuptool.btrfs.PathInfo.Kind;
 import backuptool.model.Subvolume;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -273,6 +275,55 @@ abstract class BtrfsContract {
     assertEquals(Optional.of(b1.uuid()), b2.parentUuid(), "the incremental's parent chain");
     assertNotEquals(sent[0].uuid(), b1.uuid());
     assertTrue(b1.generation() < b2.generation());
+  }
+
+  /** What a watch was told, from whichever thread told it. */
+  private static final class Reports implements TransferWatch {
+    final List<Long> bytes = new ArrayList<>();
+    final List<Duration> times = new ArrayList<>();
+    final List<OptionalLong> totals = new ArrayList<>();
+
+    @Override
+    public synchronized void progress(long sent, Duration elapsed, OptionalLong expectedTotal) {
+      bytes.add(sent);
+      times.add(elapsed);
+      totals.add(expectedTotal);
+    }
+
+    /**
+     * Every report at most the whole and none going back, within the send's time, and at most one
+     * per {@code SendMeter.INTERVAL} (250 ms) of it.
+     */
+    synchronized void assertConsistentWith(Transfer transfer) {
+      assertTrue(transfer.bytes() > 0, "a send moves bytes: " + transfer);
+      for (int i = 0; i < bytes.size(); i++) {
+        assertTrue(bytes.get(i) <= transfer.bytes(), bytes + " of " + transfer);
+        assertTrue(i == 0 || bytes.get(i) >= bytes.get(i - 1), "never back: " + bytes);
+        assertTrue(times.get(i).compareTo(transfer.elapsed()) <= 0, times + " in " + transfer);
+      }
+      assertTrue(
+          bytes.size() <= 1 + transfer.elapsed().toMillis() / 250,
+          bytes.size() + " reports in " + transfer);
+    }
+  }
+
+  @Test
+  void aSendReportsItsSizeAndHowFarItGotAndOnlyAFullSendMayHaveAnExpectedTotal() throws Exception {
+    twoSnapshots();
+    Reports fullReports = new Reports();
+    Reports incrementalReports = new Reports();
+
+    Transfer full = btrfs().send(snaps.resolve("s1"), Optional.empty(), backups, fullReports);
+    Transfer incremental =
+        btrfs()
+            .send(
+                snaps.resolve("s2"), Optional.of(snaps.resolve("s1")), backups, incrementalReports);
+
+    fullReports.assertConsistentWith(full);
+    incrementalReports.assertConsistentWith(incremental);
+    assertTrue(
+        incrementalReports.totals.stream().allMatch(OptionalLong::isEmpty),
+        "no estimate of an incremental stream: " + incrementalReports.totals);
   }
 
   @Test

@@ -178,6 +178,21 @@ public final class FakeBtrfs implements Btrfs {
     return this;
   }
 
+  /**
+   * What a receive killed in its last step leaves: btrfs set the received uuid (and so recorded a
+   * completed receive), but the subvolume was never made read-only.
+   */
+  public FakeBtrfs makeUnsealed(Path path) {
+    Path p = resolve(path, false);
+    if (!(nodes.get(p) instanceof Sub s) || s.receivedUuid().isEmpty()) {
+      throw new IllegalStateException(path + " is not a received subvolume");
+    }
+    nodes.put(
+        p,
+        new Sub(s.uuid(), s.parentUuid(), s.receivedUuid(), false, s.generation(), s.unreadable()));
+    return this;
+  }
+
   /** {@link #snapshot}, but not recorded as a mutation, and a refusal is a setup error. */
   public FakeBtrfs addReadOnlySnapshotOf(Path volume, Path path) {
     try {
@@ -449,8 +464,11 @@ public final class FakeBtrfs implements Btrfs {
             fresh.generation(),
             false));
     Transfer transfer = parent.isPresent() ? INCREMENTAL_SEND : FULL_SEND;
+    // Half way, once; an expected total only for a full send, as real btrfs can give one (quotas).
     watch.progress(
-        transfer.bytes() / 2, transfer.elapsed().dividedBy(2), OptionalLong.of(transfer.bytes()));
+        transfer.bytes() / 2,
+        transfer.elapsed().dividedBy(2),
+        parent.isPresent() ? OptionalLong.empty() : OptionalLong.of(transfer.bytes()));
     return transfer;
   }
 

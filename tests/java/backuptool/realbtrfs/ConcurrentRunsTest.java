@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -115,12 +117,22 @@ class ConcurrentRunsTest {
    */
   private static <T> Overlap<T> duringABackup(Path config, TestPair pair, WhileHeld<T> meanwhile)
       throws IOException {
+    Set<String> before = entries(pair.backups());
     ToolProcess.Running first = tool.start(config, "--backup", "--pair", pair.name());
     String receive = "btrfs receive " + pair.backups();
     if (!first.awaitChild(receive, START_TIMEOUT)) {
       fail("the backup's transfer never started:\n" + first.await().transcript());
     }
     OptionalLong receiver = first.child(receive);
+    // Paused only once its subvolume exists, so that the runs meanwhile see a receive in progress
+    // (a receive paused before it read the stream's first command has created nothing yet).
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (entries(pair.backups()).equals(before)) {
+      if (System.nanoTime() > deadline) {
+        fail("the receive never created its subvolume:\n" + first.await().transcript());
+      }
+      sleep(Duration.ofMillis(2));
+    }
     T result;
     Commands.run("kill", "-s", "STOP", Long.toString(receiver.orElseThrow()));
     try {
@@ -134,6 +146,24 @@ class ConcurrentRunsTest {
     assertEquals(0, done.exit(), done.transcript());
     overlapping++;
     return new Overlap<>(first.pid(), result);
+  }
+
+  /** The directories (subvolumes among them) in {@code dir}: not the receive journal's file. */
+  private static Set<String> entries(Path dir) throws IOException {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .collect(Collectors.toSet());
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Exit 3, naming the pair and the pid of the run holding it; nothing done to the pair. */

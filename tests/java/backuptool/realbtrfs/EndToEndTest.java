@@ -100,7 +100,10 @@ class EndToEndTest {
             work,
             work.resolve("none.toml"),
             work.resolve("locks"),
-            Privileges.root());
+            Privileges.root(),
+            false,
+            System::nanoTime,
+            false);
     int exit =
         Cli.run(
             argv,

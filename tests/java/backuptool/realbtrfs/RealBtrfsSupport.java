@@ -11,15 +11,25 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Decides whether tests on real btrfs can run here: they need root, btrfs-progs, util-linux, mount,
- * procps (kill), and a kernel that mounts btrfs on loop devices. In CI (CI=true) they must run, so
- * a missing piece fails the test; elsewhere the test is skipped, saying what is missing.
+ * Decides whether tests on real btrfs can run here: they need root, btrfs-progs, util-linux,
+ * bsdutils (script, a pseudo-terminal), mount, procps (kill), and a kernel that mounts btrfs on
+ * loop devices. In CI (CI=true) they must run, so a missing piece fails the test; elsewhere the
+ * test is skipped, saying what is missing.
  */
 public final class RealBtrfsSupport {
   private RealBtrfsSupport() {}
 
   private static final List<String> COMMANDS =
-      List.of("btrfs", "mkfs.btrfs", "mount", "umount", "losetup", "setpriv", "runuser", "kill");
+      List.of(
+          "btrfs",
+          "mkfs.btrfs",
+          "mount",
+          "umount",
+          "losetup",
+          "setpriv",
+          "runuser",
+          "kill",
+          "script");
 
   /** What is missing; empty when real-btrfs tests can run; null until checked. */
   private static String missing;
@@ -56,7 +66,7 @@ public final class RealBtrfsSupport {
     if (!absent.isEmpty()) {
       return "not on PATH: "
           + String.join(", ", absent)
-          + " (Debian/Ubuntu: apt-get install btrfs-progs util-linux mount procps)";
+          + " (Debian/Ubuntu: apt-get install btrfs-progs util-linux bsdutils mount procps)";
     }
     try {
       LoopBtrfs.create("probe").close();

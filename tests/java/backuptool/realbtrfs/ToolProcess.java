@@ -3,6 +3,7 @@ package backuptool.realbtrfs;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import backuptool.TestConfigs;
+import backuptool.btrfs.BtrfsCommands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -13,9 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs backup-tool as a separate process, {@code java -cp <this JVM's class path>
@@ -80,7 +83,8 @@ final class ToolProcess implements AutoCloseable {
       throws IOException {
     List<String> argv = new ArrayList<>(List.of(args));
     argv.addAll(List.of("--config", config.toString()));
-    return start(prefix, System.getProperty("java.class.path"), dir, argv);
+    return start(
+        prefix, System.getProperty("java.class.path"), dir, argv, UnaryOperator.identity());
   }
 
   /** Runs {@code ARGS --config FILE} to its end. */
@@ -90,7 +94,8 @@ final class ToolProcess implements AutoCloseable {
 
   /** Starts the tool with exactly {@code args} (for misuse of the command line). */
   synchronized Running startRaw(List<String> args) throws IOException {
-    return start(List.of(), System.getProperty("java.class.path"), dir, args);
+    return start(
+        List.of(), System.getProperty("java.class.path"), dir, args, UnaryOperator.identity());
   }
 
   /**
@@ -101,10 +106,49 @@ final class ToolProcess implements AutoCloseable {
     List<String> argv = new ArrayList<>(List.of(args));
     argv.addAll(List.of("--config", config.toString()));
     Path readable = ReadableClassPath.dir();
-    return start(List.of("runuser", "-u", user, "--"), ReadableClassPath.get(), readable, argv);
+    return start(
+        List.of("runuser", "-u", user, "--"),
+        ReadableClassPath.get(),
+        readable,
+        argv,
+        UnaryOperator.identity());
   }
 
-  private Running start(List<String> prefix, String classPath, Path workDir, List<String> args)
+  /**
+   * Starts {@code ARGS --config FILE} on a pseudo-terminal, as someone at a terminal runs it: under
+   * util-linux {@code script}, which makes a terminal the tool's stdin, stdout and stderr, and
+   * copies what that terminal shows (both outputs, as on a screen) to the run's {@code out}; with
+   * {@code stderrTo}, the tool's stderr goes to that file instead, as with {@code 2>FILE}.
+   */
+  synchronized Running startOnTerminal(Path config, Optional<Path> stderrTo, String... args)
+      throws IOException {
+    List<String> argv = new ArrayList<>(List.of(args));
+    argv.addAll(List.of("--config", config.toString()));
+    return start(
+        List.of(),
+        System.getProperty("java.class.path"),
+        dir,
+        argv,
+        command ->
+            List.of(
+                "script",
+                "-q", // no "Script started" lines
+                "-e", // its exit code is the tool's
+                "-c",
+                BtrfsCommands.display(command)
+                    + stderrTo
+                        .map(f -> " 2>" + BtrfsCommands.display(List.of(f.toString())))
+                        .orElse(""),
+                "/dev/null")); // no typescript file: the terminal's output goes to stdout
+  }
+
+  /** {@code wrap} turns the tool's command into the one started (e.g. under a terminal). */
+  private Running start(
+      List<String> prefix,
+      String classPath,
+      Path workDir,
+      List<String> args,
+      UnaryOperator<List<String>> wrap)
       throws IOException {
     int n = runs.incrementAndGet();
     List<String> command = new ArrayList<>(prefix);
@@ -125,7 +169,7 @@ final class ToolProcess implements AutoCloseable {
     Path out = dir.resolve("run-" + n + ".out");
     Path err = dir.resolve("run-" + n + ".err");
     ProcessBuilder pb =
-        new ProcessBuilder(command)
+        new ProcessBuilder(wrap.apply(command))
             .directory(workDir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .redirectOutput(out.toFile())
@@ -135,6 +179,7 @@ final class ToolProcess implements AutoCloseable {
     // names files in the locale's encoding, and paths here are not all ASCII.
     env.put("LC_ALL", "C.UTF-8");
     env.remove("JOURNAL_STREAM"); // plain stderr, also when the tests run under systemd
+    env.put("SHELL", "/bin/sh"); // what script runs the command with
     Running running = new Running(pb.start(), List.copyOf(args), out, err);
     started.add(running);
     return running;

@@ -127,6 +127,9 @@ class RemoteEndToEndTest {
             work.resolve("none.toml"),
             work.resolve("locks"),
             Privileges.root(),
+            false,
+            System::nanoTime,
+            false,
             SshRemotes.with(server.client(List.of("ssh")), work.resolve("state")));
     int exit =
         Cli.run(

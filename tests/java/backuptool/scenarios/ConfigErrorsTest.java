@@ -75,6 +75,9 @@ class ConfigErrorsTest {
     c.put(
         "snapshot_before_upgrade not a boolean",
         ROOT.replace("name = \"root\"\n", "name = \"root\"\nsnapshot_before_upgrade = \"yes\"\n"));
+    c.put(
+        "a metrics file that the textfile collector would not read",
+        "[global]\nmetrics_file = \"/etc/fstab\"\n\n" + ROOT);
     return c;
   }
 

@@ -64,6 +64,37 @@ class SafetyScenariosTest {
   }
 
   @Test
+  void aReceiveKilledBeforeItsBackupWasMadeReadOnlyIsRemovedAndSentAgain() {
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("root", "2026-11-20T10:00:00")
+            .backedUp("root", "2026-11-20T10:00:00")
+            .snapshot("root", "2026-11-21T10:00:00")
+            .backedUp("root", "2026-11-21T10:00:00");
+    // Killed between btrfs setting the received uuid and making the subvolume read-only.
+    s.btrfs.makeUnsealed(Scenario.ROOT_BACKUPS.resolve("2026-11-21T10:00:00"));
+    s.journal.started(Scenario.ROOT_BACKUPS, "2026-11-21T10:00:00");
+    String status = s.run("--status", "--pair", "root");
+    String backup = s.run("--backup", "--pair", "root");
+    Approvals.verify(status + "\n" + backup + "\n" + s.run("--backup", "--pair", "root"));
+  }
+
+  @Test
+  void aReceiveKilledBeforeItsBackupWasMadeReadOnlyIsKeptWhenItsSnapshotIsGone() {
+    Scenario s =
+        Scenario.standard(tmp)
+            .snapshot("root", "2026-11-20T10:00:00")
+            .backedUp("root", "2026-11-20T10:00:00")
+            .snapshot("root", "2026-11-21T10:00:00")
+            .backedUp("root", "2026-11-21T10:00:00")
+            .deleted(Scenario.ROOT_SNAPS.resolve("2026-11-21T10:00:00"));
+    s.btrfs.makeUnsealed(Scenario.ROOT_BACKUPS.resolve("2026-11-21T10:00:00"));
+    s.journal.started(Scenario.ROOT_BACKUPS, "2026-11-21T10:00:00");
+    Approvals.verify(
+        s.run("--backup", "--pair", "root") + "\n" + s.run("--purge", "--pair", "root"));
+  }
+
+  @Test
   void aBackupMadeWritableByHandIsNeverTakenForALeftoverEvenWithAStaleRecord() {
     Scenario s =
         Scenario.standard(tmp)

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -49,6 +50,37 @@ final class Scenario {
 
   /** Who the run is: root unless a test says otherwise. */
   Privileges privileges = Privileges.root();
+
+  /** When the runs happen: {@link #NOW} unless a test moves it. */
+  Instant now = Instant.parse(NOW + "Z");
+
+  /** Whether standard error is the journal's stream, as under systemd: $JOURNAL_STREAM names it. */
+  boolean journalStream;
+
+  /**
+   * The monotonic clock: each reading is {@link #RUN_STEP} after the one before, so that a run,
+   * which reads it when it starts and when it writes its metrics, takes that long.
+   */
+  final Ticker ticker = new Ticker();
+
+  static final Duration RUN_STEP = Duration.ofMillis(1500);
+
+  /** Readings {@link #RUN_STEP} apart. */
+  static final class Ticker {
+    private long nanos;
+
+    long next() {
+      long now = nanos;
+      nanos += RUN_STEP.toNanos();
+      return now;
+    }
+  }
+
+  /**
+   * Whether standard error is a terminal (it is not, as under cron, unless a test says so); the
+   * transcript then shows each carriage return of the progress line as {@code <CR>}.
+   */
+  boolean stderrIsTerminal;
 
   private final Path workDir;
   private String config;
@@ -211,7 +243,7 @@ final class Scenario {
     String[] argv = withConfig ? concat(args, "--config", file.toString()) : args;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Clock clock = Clock.fixed(Instant.parse(NOW + "Z"), ZoneOffset.UTC);
+    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
     Environment env =
         new Environment(
             btrfs,
@@ -222,6 +254,9 @@ final class Scenario {
             Path.of("/etc/backup-tool/backup_config.toml"),
             workDir.resolve("locks"),
             privileges,
+            journalStream,
+            ticker::next,
+            stderrIsTerminal,
             remote
                 ? (local, localJournal, pairs, stateDir) ->
                     new FakeHosts(btrfs, localJournal, remoteJournals, pairs)
@@ -244,7 +279,7 @@ final class Scenario {
             + "\n--- stdout:\n"
             + out.toString(StandardCharsets.UTF_8)
             + "--- stderr:\n"
-            + err.toString(StandardCharsets.UTF_8)
+            + err.toString(StandardCharsets.UTF_8).replace("\r", "<CR>")
             + "--- btrfs changes:\n"
             + (changes.isEmpty() ? "(none)\n" : String.join("\n", changes) + "\n");
     return transcript.replace(workDir.toString(), "<tmp>");

@@ -55,7 +55,9 @@ public interface Btrfs {
    * Sends read-only snapshot {@code snapshot} (incrementally from {@code parent} if present) and
    * receives it into directory {@code targetDir} under the snapshot's own name. Returns only when
    * the received subvolume is complete: read-only, with the snapshot's uuid as received uuid. While
-   * it runs, {@code watch} is told the bytes sent so far; the result is the whole stream's size.
+   * it runs, {@code watch} is told the bytes sent so far (at most once per 250 ms, from another
+   * thread, never after this returns), with an expected total for a full send when one can be had
+   * cheaply; the result is the whole stream's size and the whole time.
    */
   Transfer send(Path snapshot, Optional<Path> parent, Path targetDir, TransferWatch watch)
       throws BtrfsException;

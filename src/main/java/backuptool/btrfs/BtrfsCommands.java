@@ -41,6 +41,14 @@ public final class BtrfsCommands {
     return List.of("btrfs", "receive", "-q", "-C", targetDir.toString());
   }
 
+  /**
+   * Shows the quota group of subvolume {@code subvolume} (and only its own, {@code -f}) in bytes;
+   * fails unless quotas are enabled on its filesystem.
+   */
+  public static List<String> qgroupShow(Path subvolume) {
+    return List.of("btrfs", "qgroup", "show", "--raw", "-f", subvolume.toString());
+  }
+
   public static List<String> delete(List<Path> subvolumes) {
     List<String> argv = new ArrayList<>(List.of("btrfs", "subvolume", "delete"));
     subvolumes.forEach(p -> argv.add(p.toString()));

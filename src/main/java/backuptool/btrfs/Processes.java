@@ -4,15 +4,12 @@ import static java.util.stream.Collectors.joining;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * Runs btrfs-progs: argument lists, never a shell; LC_ALL=C so that messages and output formats are
@@ -43,51 +40,92 @@ final class Processes {
 
   /** Runs {@code argv} and returns its standard output; a non-zero exit is an exception. */
   static String run(List<String> argv) throws BtrfsException {
-    String display = BtrfsCommands.display(argv);
-    Process p = start(List.of(builder(argv).redirectInput(NO_INPUT)), display).get(0);
-    FutureTask<String> err = drain(p.getErrorStream());
-    FutureTask<String> out = drain(p.getInputStream());
-    int exit = waitFor(List.of(p), display).get(0);
-    if (exit != 0) {
-      throw new BtrfsException(display + " failed (exit " + exit + "): " + text(err).trim());
+    Output output = capture(argv);
+    if (output.exit() != 0) {
+      throw new BtrfsException(
+          output.display() + " failed (exit " + output.exit() + "): " + output.err().trim());
     }
-    return text(out);
+    return output.out();
+  }
+
+  /** What a child printed, and its exit code. */
+  record Output(String display, int exit, String out, String err) {}
+
+  /** Runs {@code argv} and returns its exit code and outputs, whatever the exit code. */
+  static Output capture(List<String> argv) throws BtrfsException {
+    String display = BtrfsCommands.display(argv);
+    LaunchWrites.Window window = LaunchWrites.Window.open();
+    Process p = start(List.of(builder(argv).redirectInput(NO_INPUT)), display).get(0);
+    window.started();
+    Drain err = Drain.start(p.getErrorStream());
+    Drain out = Drain.start(p.getInputStream());
+    int exit = waitFor(List.of(p), display, () -> {}).get(0);
+    Output output = new Output(display, exit, out.text(), err.text());
+    window.reaped(out.total() + err.total());
+    return output;
   }
 
   /**
    * Runs {@code from | to} joined by a kernel pipe, so the data never passes through the JVM. Both
-   * exit codes count: a full target shows as receive exit 1 and send exit 141 (SIGPIPE).
+   * exit codes count: a full target shows as receive exit 1 and send exit 141 (SIGPIPE). While it
+   * runs, {@code watch} is told the bytes {@code from} has written so far (see {@link SendMeter}),
+   * with {@code expectedTotal}; the result has the stream's size and the whole time.
    */
-  static Transfer pipe(List<String> from, List<String> to, TransferWatch watch)
+  static Transfer pipe(
+      List<String> from, List<String> to, OptionalLong expectedTotal, TransferWatch watch)
       throws BtrfsException {
     long start = System.nanoTime();
     String display = BtrfsCommands.display(from) + " | " + BtrfsCommands.display(to);
+    SendMeter meter = SendMeter.beforeStart(start);
     List<Process> ps =
         start(
             List.of(
                 builder(from).redirectInput(NO_INPUT),
                 builder(to).redirectOutput(ProcessBuilder.Redirect.DISCARD)),
             display);
-    FutureTask<String> fromErr = drain(ps.get(0).getErrorStream());
-    FutureTask<String> toErr = drain(ps.get(1).getErrorStream());
-    List<Integer> exits = waitFor(ps, display);
-    if (exits.get(0) != 0 || exits.get(1) != 0) {
-      String why = errors(text(fromErr) + text(toErr));
-      if (why.isBlank()) {
-        int worst = Math.max(exits.get(0), exits.get(1));
-        why = worst > 128 ? "stopped by signal " + (worst - 128) : "btrfs printed no error message";
-      }
-      throw new BtrfsException(
-          String.format(
-              "%s failed (%s exit %d, %s exit %d): %s",
+    Process send = ps.get(0);
+    Process receive = ps.get(1);
+    List<Integer> exits;
+    long end;
+    Drain fromErr;
+    try (ReceiveHold hold = ReceiveHold.open(receive)) {
+      fromErr = Drain.start(send.getErrorStream());
+      meter.started(send, fromErr, expectedTotal, watch);
+      Drain toErr = Drain.start(receive.getErrorStream());
+      exits =
+          waitFor(
+              ps,
               display,
-              String.join(" ", from.subList(0, 2)),
-              exits.get(0),
-              String.join(" ", to.subList(0, 2)),
-              exits.get(1),
-              why));
+              () -> {
+                meter.sendReaped(receive);
+                hold.release();
+              });
+      end = System.nanoTime();
+      if (exits.get(0) != 0 || exits.get(1) != 0) {
+        throw failure(from, to, display, exits, fromErr.text() + toErr.text());
+      }
+    } finally {
+      meter.stop(); // on every path: the watch is never called after this returns
     }
-    return new Transfer(0, Duration.ofNanos(System.nanoTime() - start)); // bytes: not yet counted
+    return new Transfer(meter.streamBytes(fromErr.total()), Duration.ofNanos(end - start));
+  }
+
+  private static BtrfsException failure(
+      List<String> from, List<String> to, String display, List<Integer> exits, String stderr) {
+    String why = errors(stderr);
+    if (why.isBlank()) {
+      int worst = Math.max(exits.get(0), exits.get(1));
+      why = worst > 128 ? "stopped by signal " + (worst - 128) : "btrfs printed no error message";
+    }
+    return new BtrfsException(
+        String.format(
+            "%s failed (%s exit %d, %s exit %d): %s",
+            display,
+            String.join(" ", from.subList(0, 2)),
+            exits.get(0),
+            String.join(" ", to.subList(0, 2)),
+            exits.get(1),
+            why));
   }
 
   /** {@code stderr} without the "At subvol NAME" progress lines that btrfs prints on success. */
@@ -119,12 +157,19 @@ final class Processes {
     }
   }
 
-  /** Waits for all; on interrupt kills them all, so nothing keeps running behind the caller. */
-  private static List<Integer> waitFor(List<Process> ps, String display) throws BtrfsException {
+  /**
+   * Waits for all, in order, and runs {@code afterFirst} once the first has ended; on interrupt
+   * kills them all, so nothing keeps running behind the caller.
+   */
+  private static List<Integer> waitFor(List<Process> ps, String display, Runnable afterFirst)
+      throws BtrfsException {
     try {
       Integer[] exits = new Integer[ps.size()];
       for (int i = 0; i < ps.size(); i++) {
         exits[i] = ps.get(i).waitFor();
+        if (i == 0) {
+          afterFirst.run();
+        }
       }
       return List.of(exits);
     } catch (InterruptedException e) {
@@ -134,32 +179,6 @@ final class Processes {
       }
       Thread.currentThread().interrupt();
       throw new BtrfsException("interrupted: " + display, e);
-    }
-  }
-
-  private static FutureTask<String> drain(InputStream in) {
-    FutureTask<String> task =
-        new FutureTask<>(
-            () -> {
-              try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-              }
-            });
-    Thread t = new Thread(task, "btrfs-output");
-    t.setDaemon(true);
-    t.start();
-    return task;
-  }
-
-  /** The drained text; the process has exited, so this only waits for the last bytes. */
-  private static String text(FutureTask<String> task) throws BtrfsException {
-    try {
-      return task.get();
-    } catch (ExecutionException e) {
-      throw new BtrfsException("cannot read btrfs output: " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BtrfsException("interrupted while reading btrfs output", e);
     }
   }
 }

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -208,9 +209,14 @@ public final class RealBtrfs implements Btrfs {
       SubvolumeShowParser.Shown sent = describe(snapshot);
       // A received snapshot is sent under the uuid it was received as.
       String expected = sent.receivedUuid().orElse(sent.uuid());
+      OptionalLong expectedBytes =
+          parent.isEmpty() ? StreamEstimate.fullSend(snapshot) : OptionalLong.empty();
       Transfer transfer =
           Processes.pipe(
-              BtrfsCommands.send(snapshot, parent), BtrfsCommands.receive(targetDir), watch);
+              BtrfsCommands.send(snapshot, parent),
+              BtrfsCommands.receive(targetDir),
+              expectedBytes,
+              watch);
       forgetListings();
       verifyReceived(received, expected);
       return transfer;

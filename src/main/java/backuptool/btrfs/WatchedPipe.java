@@ -20,6 +20,16 @@ import java.util.concurrent.TimeoutException;
  * the kernel's /proc/PID/io of its local btrfs process (never of ssh, whose counters include the
  * encryption's and the connection's own traffic) and which is stopped when that count stands still
  * for the stall timeout.
+ *
+ * <p>The last count cannot be read that way: once the JVM has reaped the process, its /proc entry
+ * is gone. But the kernel adds a reaped child's counts to its parent's (/proc/self/io), so the
+ * JVM's count before the pipe starts and after both processes were reaped differ by the two
+ * children's counts and what the JVM itself read or wrote meanwhile, which is known: starting them
+ * (measured on the starting thread), the watcher's own reads and reports (measured on its thread),
+ * and the children's error output (drained, so counted to the byte; both children wrote it, the JVM
+ * read it). What remains beyond the stream is small: ssh's messages to its master connection, and
+ * what the btrfs process read or wrote besides the stream (the JDK's launch message, receive's look
+ * at the mount table): a few KiB at most, as {@link SendMeter} explains for local sends.
  */
 final class WatchedPipe {
   private WatchedPipe() {}
@@ -55,19 +65,23 @@ final class WatchedPipe {
       throws BtrfsException {
     long start = System.nanoTime();
     String display = BtrfsCommands.display(from) + " | " + BtrfsCommands.display(to);
+    String field = counted == Programs.Counted.FIRST_WRITES ? "wchar:" : "rchar:";
+    OptionalLong jvmBefore = counter(JVM, field);
+    OptionalLong threadBefore = counter(THIS_THREAD, field);
     List<Process> ps =
         Processes.start(
             List.of(
                 Processes.builder(from).redirectInput(NO_INPUT),
                 Processes.builder(to).redirectOutput(ProcessBuilder.Redirect.DISCARD)),
             display);
+    OptionalLong threadAfter = counter(THIS_THREAD, field);
     Output fromErr = drain(ps.get(0).getErrorStream());
     Output toErr = drain(ps.get(1).getErrorStream());
     Watch w =
         new Watch(
             ps,
             counted == Programs.Counted.FIRST_WRITES ? ps.get(0) : ps.get(1),
-            counted == Programs.Counted.FIRST_WRITES ? "wchar:" : "rchar:",
+            field,
             stallTimeout,
             watch,
             start);
@@ -83,15 +97,32 @@ final class WatchedPipe {
       w.stop();
       joinQuietly(watcher);
     }
+    long end = System.nanoTime();
+    String fromText = fromErr.text();
+    String toText = toErr.text();
+    long drained = fromErr.size() + toErr.size();
+    OptionalLong jvmAfter = counter(JVM, field);
+    long bytes = w.bytes;
+    if (jvmBefore.isPresent()
+        && threadBefore.isPresent()
+        && threadAfter.isPresent()
+        && jvmAfter.isPresent()
+        && w.ownKnown) {
+      long whole =
+          jvmAfter.getAsLong()
+              - jvmBefore.getAsLong()
+              - (threadAfter.getAsLong() - threadBefore.getAsLong())
+              - w.own
+              - drained
+              - (field.equals("wchar:") ? 2 * LaunchWrites.perChild().orElse(0) : 0);
+      bytes = Math.max(bytes, whole); // never below a count the process itself showed
+    }
     return new Programs.Piped(
-        fromExit,
-        toExit,
-        fromErr.text(),
-        toErr.text(),
-        w.bytes,
-        Duration.ofNanos(System.nanoTime() - start),
-        w.stalled);
+        fromExit, toExit, fromText, toText, bytes, Duration.ofNanos(end - start), w.stalled);
   }
+
+  private static final String JVM = "/proc/self/io";
+  private static final String THIS_THREAD = "/proc/thread-self/io";
 
   /**
    * Reads the counted process's counter until stopped; ends both processes when it stands still for
@@ -107,6 +138,11 @@ final class WatchedPipe {
     private final CountDownLatch stop = new CountDownLatch(1);
     long bytes;
     boolean stalled;
+
+    /** What this thread itself counted (reading /proc, reporting), and whether that is known. */
+    long own;
+
+    boolean ownKnown = true;
 
     Watch(
         List<Process> all,
@@ -126,18 +162,29 @@ final class WatchedPipe {
     void run() {
       long lastMove = System.nanoTime();
       long interval = Math.min(POLL.toMillis(), Math.max(10, stallTimeout.toMillis() / 4));
+      boolean reads = field.equals("rchar:");
       while (!stopped(interval)) {
-        OptionalLong count = counter(counted.pid(), field);
+        OptionalLong before = counter(THIS_THREAD, field);
+        OptionalLong count = counter("/proc/" + counted.pid() + "/io", field);
         long now = System.nanoTime();
-        if (count.isPresent() && count.getAsLong() > bytes) {
+        boolean moved = count.isPresent() && count.getAsLong() > bytes;
+        if (moved) {
           bytes = count.getAsLong();
           lastMove = now;
           try {
             watch.progress(bytes, Duration.ofNanos(now - start), OptionalLong.empty());
           } catch (RuntimeException e) {
-            // A failing display fails no transfer.
+            ownKnown = false; // whatever it did is unknown; a failing display fails no transfer
           }
-        } else if (counted.isAlive() && now - lastMove > stallTimeout.toNanos()) {
+        }
+        Reading after = read(THIS_THREAD, field);
+        if (before.isPresent() && after.value().isPresent()) {
+          // A read shows the count before its own bytes: those of the last one are added here.
+          own += after.value().getAsLong() - before.getAsLong() + (reads ? after.length() : 0);
+        } else {
+          ownKnown = false;
+        }
+        if (!moved && counted.isAlive() && now - lastMove > stallTimeout.toNanos()) {
           stalled = true;
           all.forEach(Process::destroy);
           return;
@@ -158,19 +205,28 @@ final class WatchedPipe {
     }
   }
 
-  /** The counter named {@code field} ("rchar:", "wchar:") of process {@code pid}, while it runs. */
-  static OptionalLong counter(long pid, String field) {
+  /** A counter's value, and how many bytes reading it took. */
+  private record Reading(OptionalLong value, int length) {}
+
+  /** The counter named {@code field} ("rchar:", "wchar:") in {@code ioFile} (/proc/.../io). */
+  static OptionalLong counter(String ioFile, String field) {
+    return read(ioFile, field).value();
+  }
+
+  private static Reading read(String ioFile, String field) {
     // A FileInputStream, not a channel: a channel closes on an interrupted thread instead of
     // reading.
-    try (InputStream in = new FileInputStream("/proc/" + pid + "/io")) {
-      for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n", -1)) {
+    try (InputStream in = new FileInputStream(ioFile)) {
+      byte[] text = in.readAllBytes();
+      for (String line : new String(text, StandardCharsets.US_ASCII).split("\n", -1)) {
         if (line.startsWith(field)) {
-          return OptionalLong.of(Long.parseLong(line.substring(field.length()).trim()));
+          return new Reading(
+              OptionalLong.of(Long.parseLong(line.substring(field.length()).trim())), text.length);
         }
       }
-      return OptionalLong.empty();
+      return new Reading(OptionalLong.empty(), text.length);
     } catch (IOException | RuntimeException e) {
-      return OptionalLong.empty();
+      return new Reading(OptionalLong.empty(), 0);
     }
   }
 
@@ -230,6 +286,11 @@ final class WatchedPipe {
 
     synchronized void add(byte[] buffer, int n) {
       bytes.write(buffer, 0, n);
+    }
+
+    /** How many bytes were read so far. */
+    synchronized long size() {
+      return bytes.size();
     }
 
     /**

@@ -6,6 +6,7 @@ import backuptool.config.ConfigLoader;
 import backuptool.exec.Executor;
 import backuptool.exec.Outcome;
 import backuptool.hosts.Hosts;
+import backuptool.metrics.PairRuns;
 import backuptool.model.Pair;
 import backuptool.model.SnapshotName;
 import backuptool.plan.BackupPlanner;
@@ -15,6 +16,7 @@ import backuptool.plan.PlanRenderer;
 import backuptool.plan.PurgePlanner;
 import backuptool.plan.SnapshotPlanner;
 import backuptool.report.RunJson;
+import backuptool.scan.PairScan;
 import backuptool.scan.Scanner;
 import backuptool.status.Check;
 import java.io.IOException;
@@ -28,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -41,6 +44,28 @@ public final class Cli {
    * Runs the tool and returns its exit code; prints the plan and results to out, problems to err.
    */
   public static int run(String[] args, PrintStream out, PrintStream err, Environment env) {
+    return runCommand(args, out, new Stderr(err, env.stderrToJournal()), env);
+  }
+
+  /**
+   * Exit 2 after a usage or configuration error; for --check the plugin's UNKNOWN and its line: a
+   * monitoring system reads stdout and the plugin's exit codes, where 2 means CRITICAL. Decided
+   * where the error is found, since a check's own CRITICAL is exit 2 too.
+   */
+  private static int refused(String[] args, PrintStream out) {
+    if (!CommandLine.asks(args, "--check")) {
+      return ExitCode.USAGE;
+    }
+    if (CommandLine.asks(args, "--json")) {
+      return Check.State.UNKNOWN.exitCode(); // as every verb: no document after a usage error
+    }
+    out.println(
+        "BACKUP-TOOL UNKNOWN - nothing was checked: a usage or configuration error, see the"
+            + " error output");
+    return Check.State.UNKNOWN.exitCode();
+  }
+
+  private static int runCommand(String[] args, PrintStream out, Stderr err, Environment env) {
     if (CommandLine.asks(args, "-h", "--help")) {
       out.print(CommandLine.help());
       return ExitCode.OK;
@@ -53,17 +78,17 @@ public final class Cli {
     try {
       options = CommandLine.parse(args);
     } catch (UsageException e) {
-      err.print(CommandLine.usage());
-      err.println(CommandLine.PROG + ": error: " + e.getMessage());
-      return usageError(args, out);
+      err.info(CommandLine.usage());
+      err.error(CommandLine.PROG + ": error: " + e.getMessage());
+      return refused(args, out);
     }
     if (!env.privileges().btrfsAdmin()) {
-      err.println(
+      err.error(
           CommandLine.PROG
               + ": needs root: btrfs subvolume list, snapshot, send, receive and delete need the"
               + " CAP_SYS_ADMIN capability, which this process lacks (also for --dry-run, which"
               + " lists subvolumes); run it as root, e.g. with sudo. Nothing was done.");
-      return usageError(args, out);
+      return refused(args, out);
     }
     Config config;
     List<Pair> pairs;
@@ -73,12 +98,12 @@ public final class Cli {
       config = ConfigLoader.load(file);
       pairs = select(options, config);
     } catch (ConfigException e) {
-      e.errors().forEach(line -> err.println(CommandLine.PROG + ": " + line));
-      err.println(CommandLine.PROG + ": nothing was done: fix the configuration and run again.");
-      return usageError(args, out);
+      e.errors().forEach(line -> err.error(CommandLine.PROG + ": " + line));
+      err.error(CommandLine.PROG + ": nothing was done: fix the configuration and run again.");
+      return refused(args, out);
     } catch (UsageException e) {
-      err.println(CommandLine.PROG + ": error: " + e.getMessage());
-      return usageError(args, out);
+      err.error(CommandLine.PROG + ": error: " + e.getMessage());
+      return refused(args, out);
     }
     if (pairs.isEmpty()) { // only --before-upgrade can select no pair: the apt hook's usual case
       if (options.output() != Options.Output.QUIET) {
@@ -88,16 +113,18 @@ public final class Cli {
       return ExitCode.OK;
     }
     LocalDateTime now = LocalDateTime.now(env.clock()).withNano(0);
+    RunMetrics metrics =
+        new RunMetrics(config, options.command().label(), command(options), env, err);
     // Connections to other machines are made when first used, and all ended here.
     try (Hosts hosts = env.remotes().open(env.btrfs(), env.journal(), pairs, config.stateDir())) {
       return switch (options.command()) {
         case SNAPSHOT, BACKUP, PURGE ->
-            lockedRun(options, config, pairs, now, env, hosts, out, err);
-        case STATUS -> StatusRun.status(options, config, pairs, now, env, hosts, out);
-        case CHECK -> StatusRun.check(options, config, pairs, now, env, hosts, out);
+            lockedRun(options, config, pairs, now, env, hosts, out, err, metrics);
+        case STATUS -> StatusRun.status(options, config, pairs, now, env, hosts, out, metrics);
+        case CHECK -> StatusRun.check(options, config, pairs, now, env, hosts, out, metrics);
       };
     } catch (IOException e) {
-      err.println(
+      err.error(
           CommandLine.PROG
               + ": cannot prepare the connections to other machines: "
               + e.getMessage()
@@ -107,23 +134,9 @@ public final class Cli {
   }
 
   /**
-   * Exit 2 for a usage or configuration error; but --check speaks to a monitoring system, which
-   * reads stdout and the plugin exit codes, where 2 would mean CRITICAL: it says UNKNOWN, exit 3.
+   * A planning verb: takes the pairs' locks (a dry run only looks), then plans and runs, and writes
+   * the metrics of the pairs it ran while it still holds their locks.
    */
-  private static int usageError(String[] args, PrintStream out) {
-    if (!CommandLine.asks(args, "--check")) {
-      return ExitCode.USAGE;
-    }
-    if (CommandLine.asks(args, "--json")) {
-      return Check.State.UNKNOWN.exitCode(); // as every verb: no document after a usage error
-    }
-    out.println(
-        "BACKUP-TOOL UNKNOWN - nothing was checked: a usage or configuration error, see the error"
-            + " output");
-    return Check.State.UNKNOWN.exitCode();
-  }
-
-  /** A planning verb: takes the pairs' locks (a dry run only looks), then plans and runs. */
   @SuppressWarnings("try") // the try holds the pair locks for the run; its body never names them
   private static int lockedRun(
       Options options,
@@ -133,7 +146,8 @@ public final class Cli {
       Environment env,
       Hosts hosts,
       PrintStream out,
-      PrintStream err) {
+      Stderr err,
+      RunMetrics metrics) {
     Path lockDir = config.lockDir().orElse(env.lockDir());
     int uid = env.privileges().effectiveUid();
     try {
@@ -141,7 +155,7 @@ public final class Cli {
         PairLocks.check(lockDir, uid); // a dry run takes no lock, but shows a bad lock directory
         Map<String, String> busy = busyPairs(lockDir, pairs);
         reportBusy(busy, "a real run now would skip it", err);
-        return runPlan(options, config, pairs, busy, now, env, hosts, out, err);
+        return runPlan(options, config, pairs, busy, now, env, hosts, out, err, metrics);
       }
       try (PairLocks locks = PairLocks.in(lockDir, uid, command(options), now)) {
         Map<String, String> busy =
@@ -157,14 +171,14 @@ public final class Cli {
         int exit =
             free.isEmpty()
                 ? ExitCode.OK
-                : runPlan(options, config, free, Map.of(), now, env, hosts, out, err);
+                : runPlan(options, config, free, Map.of(), now, env, hosts, out, err, metrics);
         return exit == ExitCode.OK && !busy.isEmpty() ? ExitCode.LOCKED : exit;
       }
     } catch (PairLocks.Unsafe e) {
-      err.println(CommandLine.PROG + ": " + e.getMessage() + "; nothing was done");
+      err.error(CommandLine.PROG + ": " + e.getMessage() + "; nothing was done");
       return ExitCode.USAGE;
     } catch (IOException e) {
-      err.println(
+      err.error(
           CommandLine.PROG
               + ": cannot lock the pairs in "
               + lockDir
@@ -184,10 +198,10 @@ public final class Cli {
     return busy;
   }
 
-  private static void reportBusy(Map<String, String> busy, String consequence, PrintStream err) {
+  private static void reportBusy(Map<String, String> busy, String consequence, Stderr err) {
     busy.forEach(
         (pair, holder) ->
-            err.println(
+            err.warning(
                 CommandLine.PROG
                     + ": pair "
                     + pair
@@ -198,7 +212,7 @@ public final class Cli {
   }
 
   /** How this run describes itself in the lock files it holds. */
-  private static String command(Options options) {
+  static String command(Options options) {
     return options.command().flag()
         + (options.all()
             ? " --all"
@@ -233,7 +247,9 @@ public final class Cli {
   /**
    * Scans, plans, prints, and unless this is a dry run, executes. The plan is rendered as text
    * before anything runs, and each result as it comes; with --json, nothing until the end, then one
-   * document of the same plan and outcome.
+   * document of the same plan and outcome. A run that is not dry writes its metrics at the end: a
+   * dry run did nothing that the metrics could report, and must not make a timer that stopped
+   * running real runs look alive.
    */
   private static int runPlan(
       Options options,
@@ -244,13 +260,15 @@ public final class Cli {
       Environment env,
       Hosts hosts,
       PrintStream out,
-      PrintStream err) {
+      Stderr err,
+      RunMetrics metrics) {
     boolean verbose = options.output() == Options.Output.VERBOSE || config.defaultVerbose();
     boolean quiet = options.output() == Options.Output.QUIET;
     // Quiet: the plan and progress are not shown; a run with problems shows its failing pairs.
     PrintStream shown =
         quiet || options.json() ? new PrintStream(OutputStream.nullOutputStream()) : out;
-    Plan plan = plan(options, pairs, now, new Scanner(hosts, busy));
+    Planned planned = plan(options, pairs, now, new Scanner(hosts, busy));
+    Plan plan = planned.plan();
     shown.print(PlanRenderer.render(plan, config.file(), verbose, hosts.commandLines()));
     shown.flush();
     Outcome outcome;
@@ -270,6 +288,9 @@ public final class Cli {
       Interruption interruption = env.interruption();
       interruption.watch(hosts::abort);
       Executor.Listener listener = options.json() ? Executor.Listener.NONE : new ResultLines(shown);
+      if (env.stderrIsTerminal() && !quiet && !options.json()) {
+        listener = new ProgressLine(err.terminal(), listener); // erased before each result line
+      }
       outcome = new Executor(hosts, listener, interruption::signalName).run(plan);
       if (plan.operationCount() > 0) {
         shown.println(result(outcome));
@@ -296,14 +317,18 @@ public final class Cli {
     int exit = finish(outcome, err);
     Optional<String> signal = env.interruption().signalName();
     if (signal.isPresent()) {
-      err.println(
+      err.error(
           CommandLine.PROG
               + ": interrupted by "
               + signal.get()
               + ": stopped, removed the partial backup if there was one; "
               + outcome.notRun()
               + " operations not run");
-      return env.interruption().exitCode().orElseThrow();
+      exit = env.interruption().exitCode().orElseThrow();
+    }
+    if (dry.isEmpty()) {
+      OptionalInt signalExit = signal.isPresent() ? OptionalInt.of(exit) : OptionalInt.empty();
+      metrics.write(PairRuns.ofPlan(plan, outcome, planned.scans(), signalExit, metrics.zone()));
     }
     return exit;
   }
@@ -318,20 +343,35 @@ public final class Cli {
         + " not run.";
   }
 
-  private static int finish(Outcome outcome, PrintStream err) {
-    outcome.failures().forEach(f -> err.println(CommandLine.PROG + ": " + f));
+  private static int finish(Outcome outcome, Stderr err) {
+    outcome.failures().forEach(f -> err.error(CommandLine.PROG + ": " + f));
     return outcome.ok() ? ExitCode.OK : ExitCode.FAILED;
   }
 
-  private static Plan plan(Options options, List<Pair> pairs, LocalDateTime now, Scanner scanner) {
+  /**
+   * A plan and the pair scans it was made from, kept for the metrics (--snapshot's scans look only
+   * at the snapshot's destination: none are kept).
+   */
+  private record Planned(Plan plan, List<PairScan> scans) {}
+
+  private static Planned plan(
+      Options options, List<Pair> pairs, LocalDateTime now, Scanner scanner) {
     return switch (options.command().verb()) {
       case SNAPSHOT -> {
         SnapshotName name = SnapshotName.of(now, options.suffix());
-        yield SnapshotPlanner.plan(
-            pairs.stream().map(p -> scanner.forSnapshot(p, name)).toList(), name, now);
+        yield new Planned(
+            SnapshotPlanner.plan(
+                pairs.stream().map(p -> scanner.forSnapshot(p, name)).toList(), name, now),
+            List.of());
       }
-      case BACKUP -> BackupPlanner.plan(pairs.stream().map(scanner::scan).toList(), now);
-      case PURGE -> PurgePlanner.plan(pairs.stream().map(scanner::scan).toList(), now);
+      case BACKUP -> {
+        List<PairScan> scans = pairs.stream().map(scanner::scan).toList();
+        yield new Planned(BackupPlanner.plan(scans, now), scans);
+      }
+      case PURGE -> {
+        List<PairScan> scans = pairs.stream().map(scanner::scan).toList();
+        yield new Planned(PurgePlanner.plan(scans, now), scans);
+      }
     };
   }
 

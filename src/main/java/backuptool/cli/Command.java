@@ -30,6 +30,11 @@ enum Command {
     return help;
   }
 
+  /** The command's name without its dashes: "backup"; the metrics file's verb label. */
+  String label() {
+    return flag.substring(2);
+  }
+
   /** The planning verb this command runs; only for SNAPSHOT, BACKUP and PURGE. */
   Verb verb() {
     return switch (this) {

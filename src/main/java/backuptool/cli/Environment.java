@@ -9,11 +9,16 @@ import backuptool.remote.SshRemotes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.function.LongSupplier;
 
 /**
  * The outside world as the command line sees it: btrfs and the receive journal on this machine, the
  * clock, signals, where to look for the configuration, where pair locks live unless the
- * configuration says otherwise, who the run is, and how it reaches other machines.
+ * configuration says otherwise, who the run is, whether standard error is a terminal (someone
+ * watching, for whom a running send redraws its progress line), and how the run reaches other
+ * machines. {@code stderrToJournal}: standard error is the journal's stream ($JOURNAL_STREAM names
+ * it), so its lines carry syslog priorities. {@code nanoTime}: a monotonic clock in nanoseconds for
+ * durations ({@link System#nanoTime} but in tests), which, unlike {@code clock}, never jumps.
  */
 public record Environment(
     Btrfs btrfs,
@@ -24,6 +29,9 @@ public record Environment(
     Path systemConfig,
     Path lockDir,
     Privileges privileges,
+    boolean stderrToJournal,
+    LongSupplier nanoTime,
+    boolean stderrIsTerminal,
     Remotes remotes) {
 
   /** An environment without other machines. */
@@ -35,7 +43,10 @@ public record Environment(
       Path workingDir,
       Path systemConfig,
       Path lockDir,
-      Privileges privileges) {
+      Privileges privileges,
+      boolean stderrToJournal,
+      LongSupplier nanoTime,
+      boolean stderrIsTerminal) {
     this(
         btrfs,
         journal,
@@ -45,6 +56,9 @@ public record Environment(
         systemConfig,
         lockDir,
         privileges,
+        stderrToJournal,
+        nanoTime,
+        stderrIsTerminal,
         Remotes.NONE);
   }
 
@@ -64,6 +78,9 @@ public record Environment(
         Path.of("/etc/backup-tool/backup_config.toml"),
         DEFAULT_LOCK_DIR,
         Privileges.current(),
+        Stderr.isJournal(System.getenv("JOURNAL_STREAM")),
+        System::nanoTime,
+        Terminal.stderr(),
         SshRemotes.real());
   }
 }

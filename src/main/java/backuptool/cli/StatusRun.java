@@ -2,18 +2,20 @@ package backuptool.cli;
 
 import backuptool.config.Config;
 import backuptool.hosts.Hosts;
+import backuptool.metrics.PairRuns;
 import backuptool.model.Pair;
 import backuptool.report.CheckJson;
 import backuptool.report.StatusJson;
 import backuptool.scan.Scanner;
 import backuptool.status.Check;
 import backuptool.status.Health;
+import backuptool.status.PairStatus;
 import backuptool.status.Status;
 import backuptool.status.StatusRenderer;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 
 /**
  * --status and --check: scan the pairs and report, changing nothing and taking no lock. A pair that
@@ -22,12 +24,18 @@ import java.util.List;
 final class StatusRun {
   private StatusRun() {}
 
-  /** Scans the pairs as a dry run would, without its lock-directory check: nothing is locked. */
-  static Status scan(
-      List<Pair> pairs, Config config, LocalDateTime now, Environment env, Hosts hosts) {
-    Path lockDir = config.lockDir().orElse(env.lockDir());
-    Scanner scanner = new Scanner(hosts, Cli.busyPairs(lockDir, pairs));
+  /**
+   * Scans the pairs as a dry run would, without its lock-directory check: nothing is locked. {@code
+   * busy}: the pairs another run holds now, with that run.
+   */
+  private static Status scan(
+      List<Pair> pairs, Map<String, String> busy, LocalDateTime now, Hosts hosts) {
+    Scanner scanner = new Scanner(hosts, busy);
     return Status.of(pairs.stream().map(scanner::scan).toList(), now);
+  }
+
+  private static Map<String, String> busy(List<Pair> pairs, Config config, Environment env) {
+    return Cli.busyPairs(config.lockDir().orElse(env.lockDir()), pairs);
   }
 
   /**
@@ -41,8 +49,10 @@ final class StatusRun {
       LocalDateTime now,
       Environment env,
       Hosts hosts,
-      PrintStream out) {
-    Status status = scan(pairs, config, now, env, hosts);
+      PrintStream out,
+      RunMetrics metrics) {
+    Map<String, String> busy = busy(pairs, config, env);
+    Status status = scan(pairs, busy, now, hosts);
     if (options.json()) {
       out.print(StatusJson.render(status, config.file()));
     } else {
@@ -61,12 +71,31 @@ final class StatusRun {
       }
     }
     out.flush();
-    boolean unknown =
-        status.pairs().stream().anyMatch(p -> p.health().verdict() == Health.Verdict.UNREACHABLE);
-    return unknown ? ExitCode.FAILED : ExitCode.OK;
+    metrics.write(
+        PairRuns.ofStatus(
+            status,
+            busy.keySet(),
+            p -> unknown(p) ? ExitCode.FAILED : ExitCode.OK,
+            metrics.zone()));
+    return status.pairs().stream().anyMatch(StatusRun::unknown) ? ExitCode.FAILED : ExitCode.OK;
   }
 
-  /** Prints the plugin line; the exit code is the plugin state's. */
+  private static Check.State stateOf(Check.Result result, String pair) {
+    return result.pairs().stream()
+        .filter(c -> c.pair().equals(pair))
+        .findFirst()
+        .orElseThrow()
+        .state();
+  }
+
+  private static boolean unknown(PairStatus pair) {
+    return pair.health().verdict() == Health.Verdict.UNREACHABLE;
+  }
+
+  /**
+   * Prints the plugin line; the exit code is the plugin state's. Each pair's in the metrics file is
+   * the state the check would have for that pair alone.
+   */
   static int check(
       Options options,
       Config config,
@@ -74,8 +103,10 @@ final class StatusRun {
       LocalDateTime now,
       Environment env,
       Hosts hosts,
-      PrintStream out) {
-    Status status = scan(pairs, config, now, env, hosts);
+      PrintStream out,
+      RunMetrics metrics) {
+    Map<String, String> busy = busy(pairs, config, env);
+    Status status = scan(pairs, busy, now, hosts);
     Check.Result result = Check.of(status, options.warnAfter(), options.critAfter());
     if (options.json()) {
       out.print(CheckJson.render(result, config.file(), now));
@@ -83,6 +114,12 @@ final class StatusRun {
       out.println(result.line());
     }
     out.flush();
+    metrics.write(
+        PairRuns.ofStatus(
+            status,
+            busy.keySet(),
+            p -> stateOf(result, p.pair().name()).exitCode(),
+            metrics.zone()));
     return result.state().exitCode();
   }
 }

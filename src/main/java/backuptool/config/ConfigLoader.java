@@ -94,6 +94,15 @@ public final class ConfigLoader {
         lockDir = absolutePath(toml, "global.lock_dir");
         metricsFile = absolutePath(toml, "global.metrics_file");
         stateDir = absolutePath(toml, "global.state_dir");
+        if (metricsFile.isPresent() && !promFile(metricsFile.get())) {
+          // Also a guard: the tool replaces this file, so a typo must not name /etc/fstab.
+          error(
+              toml.inputPositionOf("global.metrics_file"),
+              "'global.metrics_file' must name a file ending in .prom (the node-exporter textfile"
+                  + " collector reads only those), not "
+                  + metricsFile.get());
+          metricsFile = Optional.empty();
+        }
         Object stale = toml.get("global." + STALE_AFTER_HOURS);
         if (stale != null) {
           staleAfter =
@@ -110,6 +119,11 @@ public final class ConfigLoader {
       throw failure();
     }
     return new Config(file, verbose, dryRun, lockDir, metricsFile, stateDir, pairs);
+  }
+
+  private static boolean promFile(Path file) {
+    Path name = file.getFileName();
+    return name != null && name.toString().endsWith(".prom") && !name.toString().equals(".prom");
   }
 
   private String read() throws ConfigException {

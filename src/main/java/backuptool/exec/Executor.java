@@ -7,6 +7,7 @@ import backuptool.btrfs.Transfer;
 import backuptool.hosts.Hosts;
 import backuptool.journal.ReceiveJournal;
 import backuptool.model.Host;
+import backuptool.model.Subvolume;
 import backuptool.plan.Batch;
 import backuptool.plan.PairPlan;
 import backuptool.plan.Plan;
@@ -227,9 +228,15 @@ public final class Executor {
     for (String name : names) {
       Path path = targetDir.resolve(name);
       PathInfo.Kind kind = btrfs.inspect(path).kind();
-      if (kind == PathInfo.Kind.MISSING
-          || (kind == PathInfo.Kind.SUBVOLUME && btrfs.receiveCompleted(path))) {
+      if (kind == PathInfo.Kind.MISSING) {
         forget(host, path);
+      } else if (kind == PathInfo.Kind.SUBVOLUME && btrfs.receiveCompleted(path)) {
+        // A receive killed after btrfs set its received uuid but before the subvolume was made
+        // read-only stays recorded: the next run removes it and sends its snapshot again.
+        Subvolume sub = btrfs.show(path);
+        if (sub.readOnly() || sub.receivedUuid().isEmpty()) {
+          forget(host, path);
+        }
       }
     }
   }

@@ -105,6 +105,11 @@ public sealed interface Step {
   record Send(
       Host from, Path snapshot, Optional<Path> parent, Host to, Path targetDir, String reason)
       implements Operation {
+    /** A send from and to this machine. */
+    public Send(Path snapshot, Optional<Path> parent, Path targetDir, String reason) {
+      this(Host.LOCAL, snapshot, parent, Host.LOCAL, targetDir, reason);
+    }
+
     @Override
     public String word() {
       return "send";

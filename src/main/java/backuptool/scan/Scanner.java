@@ -68,9 +68,13 @@ public final class Scanner {
     try {
       source = hosts.btrfs(pair.sourceHost()).inspect(pair.source());
     } catch (BtrfsException e) {
-      return new PairScan(pair, SideScan.failed(pair.source(), e.getMessage()), target(pair, null));
+      return new PairScan(
+          pair, SideScan.failed(pair.source(), e.getMessage()), target(pair, null, Set.of()));
     }
-    return new PairScan(pair, source(pair, source), target(pair, source));
+    SideScan sourceSide = source(pair, source);
+    Set<String> identities = new HashSet<>();
+    sourceSide.snapshots().forEach(s -> identities.add(s.subvolume().identity()));
+    return new PairScan(pair, sourceSide, target(pair, source, identities));
   }
 
   /** The source side: the directory's snapshots, less those that are not the pair's. */
@@ -82,7 +86,7 @@ public final class Scanner {
     if (problem.isPresent()) {
       return SideScan.failed(dir, "snapshot directory " + problem.get());
     }
-    SideScan all = side(btrfs, host, dir, false, Optional.empty());
+    SideScan all = side(btrfs, host, dir, Optional.empty(), null);
     if (all.problem().isPresent()) {
       return all;
     }
@@ -106,8 +110,11 @@ public final class Scanner {
     return new SideScan(dir, Optional.empty(), ours, ignored);
   }
 
-  /** The target side; {@code source} is null when the source could not be inspected. */
-  private SideScan target(Pair pair, PathInfo source) {
+  /**
+   * The target side; {@code source} is null when the source could not be inspected. {@code
+   * snapshots}: the identities of the pair's snapshots in the source (empty when unknown).
+   */
+  private SideScan target(Pair pair, PathInfo source, Set<String> snapshots) {
     Host host = pair.targetHost();
     Btrfs btrfs = hosts.btrfs(host);
     PathInfo target;
@@ -149,7 +156,7 @@ public final class Scanner {
     if (problem.isPresent()) {
       return SideScan.failed(pair.target(), "backup directory " + problem.get());
     }
-    return side(btrfs, host, pair.target(), true, Optional.ofNullable(busy.get(pair.name())));
+    return side(btrfs, host, pair.target(), Optional.ofNullable(busy.get(pair.name())), snapshots);
   }
 
   /** The original volume's uuid, or empty when it is not a subvolume (missing, say). */
@@ -176,9 +183,14 @@ public final class Scanner {
     return uuids;
   }
 
-  /** {@code receiver}: the other run that may be receiving into {@code dir} now. */
+  /**
+   * A source side when {@code sourceSnapshots} is null, else a target side, on {@code host}: {@code
+   * receiver} is the other run that may be receiving into {@code dir} now, {@code sourceSnapshots}
+   * the identities of the pair's snapshots.
+   */
   private SideScan side(
-      Btrfs btrfs, Host host, Path dir, boolean target, Optional<String> receiver) {
+      Btrfs btrfs, Host host, Path dir, Optional<String> receiver, Set<String> sourceSnapshots) {
+    boolean target = sourceSnapshots != null;
     ReceiveJournal journal = hosts.journal(host);
     String what = target ? "backup directory " : "snapshot directory ";
     Listing listing;
@@ -194,6 +206,10 @@ public final class Scanner {
           ignored.add(
               incomplete(
                   btrfs, dir.resolve(sub.name()), unfinished.contains(sub.name()), receiver));
+          continue;
+        }
+        if (target && isUnsealed(sub) && unfinished.contains(sub.name())) {
+          ignored.add(unsealed(dir.resolve(sub.name()), sub, receiver, sourceSnapshots));
           continue;
         }
         Optional<String> why = target ? targetProblem(sub) : sourceProblem(sub);
@@ -285,6 +301,42 @@ public final class Scanner {
         name,
         "incomplete backup, left by an interrupted run (its receive never finished)",
         Ignored.Kind.LEFT_BY_INTERRUPTED_RUN);
+  }
+
+  /**
+   * A receive that this tool started (the journal says so) and that was killed after btrfs set the
+   * received uuid but before it made the subvolume read-only: its data arrived, but it is not a
+   * backup. It is removed and its snapshot sent again, but only while that snapshot is still in the
+   * source: otherwise it may be the only copy of that data, and it is kept.
+   */
+  private static Ignored unsealed(
+      Path path, Subvolume sub, Optional<String> receiver, Set<String> sourceSnapshots) {
+    if (receiver.isPresent()) {
+      return new Ignored(
+          sub.name(),
+          "being received now by the run that holds this pair's lock ("
+              + receiver.get()
+              + "): left alone",
+          Ignored.Kind.INCOMPLETE);
+    }
+    String what =
+        "incomplete backup, left by an interrupted run: its data arrived, but the run was stopped"
+            + " before the backup was made read-only";
+    if (sourceSnapshots.contains(sub.receivedUuid().orElseThrow())) {
+      return new Ignored(sub.name(), what, Ignored.Kind.LEFT_BY_INTERRUPTED_RUN);
+    }
+    return new Ignored(
+        sub.name(),
+        what
+            + "; its snapshot is no longer in the source, so it may be the only copy: left alone,"
+            + " check it and make it read-only by hand (btrfs property set -ts "
+            + path
+            + " ro true)",
+        Ignored.Kind.INCOMPLETE);
+  }
+
+  private static boolean isUnsealed(Subvolume sub) {
+    return !sub.readOnly() && sub.receivedUuid().isPresent();
   }
 
   private static Optional<String> sourceProblem(Subvolume sub) {
