@@ -22,14 +22,15 @@ import java.util.concurrent.TimeoutException;
  * for the stall timeout.
  *
  * <p>The last count cannot be read that way: once the JVM has reaped the process, its /proc entry
- * is gone. But the kernel adds a reaped child's counts to its parent's (/proc/self/io), so the
- * JVM's count before the pipe starts and after both processes were reaped differ by the two
- * children's counts and what the JVM itself read or wrote meanwhile, which is known: starting them
- * (measured on the starting thread), the watcher's own reads and reports (measured on its thread),
- * and the children's error output (drained, so counted to the byte; both children wrote it, the JVM
- * read it). What remains beyond the stream is small: ssh's messages to its master connection, and
- * what the btrfs process read or wrote besides the stream (the JDK's launch message, receive's look
- * at the mount table): a few KiB at most, as {@link SendMeter} explains for local sends.
+ * is gone. But the kernel adds a reaped child's counts to its parent's (/proc/self/io). For a send
+ * (which writes, and ends first), the JVM's write count before the pipe starts and after both
+ * processes were reaped differ by the two children's counts and what the JVM itself wrote
+ * meanwhile, which is known: starting them (measured on the starting thread), the watcher's reports
+ * (measured on its thread); less their error output (drained, so counted to the byte). For a
+ * receive (which reads, and ends last), the JVM's read count is taken right before and right after
+ * it is reaped, a short window. What remains beyond the stream is small: ssh's messages to its
+ * master connection, and what the btrfs process read or wrote besides the stream (the JDK's launch
+ * message, receive's look at the mount table), as {@link SendMeter} explains for local sends.
  */
 final class WatchedPipe {
   private WatchedPipe() {}
@@ -90,9 +91,34 @@ final class WatchedPipe {
     watcher.start();
     int fromExit;
     int toExit;
+    OptionalLong reaped = OptionalLong.empty();
     try {
       fromExit = waitFor(ps.get(0), ps, display);
-      toExit = waitFor(ps.get(1), ps, display);
+      if (counted == Programs.Counted.SECOND_READS) {
+        // The receive ends after its input: its whole count is what the JVM's grows by while the
+        // JVM waits for it, less what the JVM read meanwhile (its error output; the watcher is
+        // stopped first). Far shorter than the transfer, this window leaves out what the JVM
+        // reads for itself (classes loaded as the run goes on), which a read count would include.
+        w.stop();
+        joinQuietly(watcher);
+        long drainedBefore = fromErr.size() + toErr.size();
+        Reading pre = read(JVM, field);
+        boolean notYetReaped = ps.get(1).isAlive();
+        toExit = waitFor(ps.get(1), ps, display);
+        toErr.text();
+        long drainedAfter = fromErr.size() + toErr.size();
+        OptionalLong post = counter(JVM, field);
+        if (notYetReaped && pre.value().isPresent() && post.isPresent()) {
+          reaped =
+              OptionalLong.of(
+                  post.getAsLong()
+                      - pre.value().getAsLong()
+                      - pre.length()
+                      - (drainedAfter - drainedBefore));
+        }
+      } else {
+        toExit = waitFor(ps.get(1), ps, display);
+      }
     } finally {
       w.stop();
       joinQuietly(watcher);
@@ -103,19 +129,23 @@ final class WatchedPipe {
     long drained = fromErr.size() + toErr.size();
     OptionalLong jvmAfter = counter(JVM, field);
     long bytes = w.bytes;
-    if (jvmBefore.isPresent()
+    if (reaped.isPresent()) {
+      bytes = Math.max(bytes, reaped.getAsLong()); // never below a count the process showed
+    } else if (counted == Programs.Counted.FIRST_WRITES
+        && jvmBefore.isPresent()
         && threadBefore.isPresent()
         && threadAfter.isPresent()
         && jvmAfter.isPresent()
         && w.ownKnown) {
+      // Writes are rare in a JVM: the whole run's window will do for a send that ends first.
       long whole =
           jvmAfter.getAsLong()
               - jvmBefore.getAsLong()
               - (threadAfter.getAsLong() - threadBefore.getAsLong())
               - w.own
               - drained
-              - (field.equals("wchar:") ? 2 * LaunchWrites.perChild().orElse(0) : 0);
-      bytes = Math.max(bytes, whole); // never below a count the process itself showed
+              - 2 * LaunchWrites.perChild().orElse(0);
+      bytes = Math.max(bytes, whole);
     }
     return new Programs.Piped(
         fromExit, toExit, fromText, toText, bytes, Duration.ofNanos(end - start), w.stalled);
