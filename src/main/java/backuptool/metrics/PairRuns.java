@@ -141,9 +141,14 @@ public final class PairRuns {
       } else if (op instanceof Step.Delete d) {
         Path dir = d.subvolume().getParent();
         String entry = d.subvolume().getFileName().toString();
-        if (snapshots != null && dir.equals(sourceDir)) {
+        // A directory is a path on a host: the same path may be either side on another machine.
+        if (snapshots != null
+            && dir.equals(sourceDir)
+            && d.host().equals(scan.pair().sourceHost())) {
           snapshots.remove(entry);
-        } else if (backups != null && dir.equals(targetDir)) {
+        } else if (backups != null
+            && dir.equals(targetDir)
+            && d.host().equals(scan.pair().targetHost())) {
           backups.remove(entry);
         }
       }
