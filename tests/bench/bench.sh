@@ -18,6 +18,7 @@
 #   BENCH_PURGE_SIZE [4x4000]         the fixture whose real purge (about half) is timed
 #   BENCH_REPS_PURGE [3] BENCH_REPS_XFER [3] BENCH_REPS_START [15]
 #   BENCH_XFER_MIB [1024]           size of the full and of the incremental transfer (0: none)
+#   BENCH_REMOTE [1]                the transfers also to another "machine" over ssh (0: not)
 #   BENCH_OUT [target/bench]        where the results go
 #   JAVA_HOME                       the runtime the launcher uses (otherwise the newest of 17 or
 #                                   later); set it to measure each runtime: the meta data and
@@ -42,6 +43,7 @@ reps_xfer=${BENCH_REPS_XFER:-3}
 reps_start=${BENCH_REPS_START:-15}
 xfer_mib=${BENCH_XFER_MIB:-1024}
 pairs=4 # of the fixture being built or measured (set by fixture)
+ssh_ns_server="" ssh_ns_client="" # the remote transfers' network namespaces, while they exist
 batch=500 # snapshots per `btrfs send -p PARENT s1 s2 ... | btrfs receive` when building fixtures
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -108,6 +110,7 @@ cleanup() {
   local pids=()
   mapfile -t pids < <(jobs -p)
   [ "${#pids[@]}" -gt 0 ] && { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; }
+  [ -z "$ssh_ns_server" ] || remote_cleanup # before unmounting: its sessions use the filesystems
   log "cleaning up $work"
   sweep "$work" && rm -rf --one-file-system "$work"
   exit "$rc"
@@ -529,6 +532,121 @@ transfers() {
   log "transfers: $reps_xfer repetitions in $((SECONDS - t0)) s"
 }
 
+# remote transfers (issue 9): the transfers above with the target on another "machine": a
+# private sshd in a network namespace of its own, joined to a second one by a veth pair on a
+# private /30; the tool and the raw pipe run in the second. Both namespaces see the same
+# filesystems (see tests/java/backuptool/ssh/SshServer.java). Once with OpenSSH's default cipher
+# and once with aes128-gcm@openssh.com. The raw pipe is `btrfs send | ssh HOST btrfs receive -q
+# -C DIR` with the tool's ssh options (send-ssh-receive); the tool's run includes its start, the
+# scan over ssh and the check of the received backup. BENCH_REMOTE=0 leaves them out.
+remote_cleanup() {
+  local ns pids
+  for ns in $ssh_ns_client $ssh_ns_server; do
+    mapfile -t pids < <(ip netns pids "$ns" 2>/dev/null)
+    [ "${#pids[@]}" -gt 0 ] && kill "${pids[@]}" 2>/dev/null
+    sleep 0.5
+    mapfile -t pids < <(ip netns pids "$ns" 2>/dev/null)
+    [ "${#pids[@]}" -gt 0 ] && kill -9 "${pids[@]}" 2>/dev/null
+    ip netns delete "$ns" 2>/dev/null
+  done
+  ssh_ns_server="" ssh_ns_client=""
+}
+
+remote_transfers() {
+  local t0=$SECONDS r s d s1 s2 now cipher label k addr=10.250.255.253 dir="$work/ssh"
+  need sshd openssh-server
+  need ssh openssh-client
+  need ip iproute2
+  ssh_ns_server=btbench-$$-s ssh_ns_client=btbench-$$-c
+  ip netns add "$ssh_ns_server"
+  ip netns add "$ssh_ns_client"
+  ip -n "$ssh_ns_server" link set lo up
+  ip -n "$ssh_ns_client" link set lo up
+  ip -n "$ssh_ns_server" link add veth-s type veth peer name veth-c netns "$ssh_ns_client"
+  ip -n "$ssh_ns_server" addr add "$addr/30" dev veth-s
+  ip -n "$ssh_ns_client" addr add 10.250.255.254/30 dev veth-c
+  ip -n "$ssh_ns_server" link set veth-s up
+  ip -n "$ssh_ns_client" link set veth-c up
+  mkdir -p /run/sshd
+  mkdir -m 700 "$dir"
+  ssh-keygen -q -t ed25519 -N "" -f "$dir/host_key"
+  ssh-keygen -q -t ed25519 -N "" -f "$dir/key"
+  printf '%s %s\n' "$addr" "$(cat "$dir/host_key.pub")" >"$dir/known_hosts"
+  cp "$dir/key.pub" "$dir/authorized_keys"
+  printf '%s\n' "ListenAddress $addr:22" "HostKey $dir/host_key" "PidFile $dir/sshd.pid" \
+    "AuthorizedKeysFile $dir/authorized_keys" "PermitRootLogin prohibit-password" \
+    "PasswordAuthentication no" "UsePAM no" "StrictModes no" "MaxSessions 100" \
+    "SetEnv SHLVL=1" >"$dir/sshd_config"
+  nsenter --net="/run/netns/$ssh_ns_server" /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log"
+  for _ in $(seq 1 100); do [ -s "$dir/sshd.pid" ] && break; sleep 0.05; done
+  [ -s "$dir/sshd.pid" ] || die "the benchmark's sshd did not start: $(cat "$dir/sshd.log")"
+  local client=(nsenter --net="/run/netns/$ssh_ns_client")
+  local opts=(-F /dev/null -T -x -a -o BatchMode=yes -o StrictHostKeyChecking=yes -i "$dir/key"
+    -o IdentitiesOnly=yes -o UserKnownHostsFile="$dir/known_hosts" -o GlobalKnownHostsFile=/dev/null
+    -o ConnectTimeout=10 -o ServerAliveInterval=15 -o ServerAliveCountMax=4)
+
+  log "remote transfers: writing 2 x $xfer_mib MiB of random data"
+  new_fs rsrc $((3 * xfer_mib + 1024))M
+  new_fs rdst $((5 * xfer_mib + 1024))M
+  s=$(mnt rsrc) d=$(mnt rdst)
+  now=$(($(date +%s) / 60 * 60))
+  s1=$(date -d "@$((now - 7200))" +%Y-%m-%dT%H:%M:%S)
+  s2=$(date -d "@$((now - 3600))" +%Y-%m-%dT%H:%M:%S)
+  btrfs subvolume create "$s/pair1" >/dev/null
+  mkdir -p "$s/snaps/pair1" "$d/pair1" "$d/raw"
+  head -c "${xfer_mib}M" /dev/urandom >"$s/pair1/a.bin"
+  sync
+  btrfs subvolume snapshot -r "$s/pair1" "$s/snaps/pair1/$s1" >/dev/null
+  head -c "${xfer_mib}M" /dev/urandom >"$s/pair1/b.bin"
+  sync
+  for cipher in default aes128-gcm@openssh.com; do
+    k=${cipher%%@*}
+    local copts=("${opts[@]}")
+    [ "$cipher" = default ] || copts+=(-c "$cipher")
+    {
+      printf '[global]\nlock_dir = "%s/locks"\nstate_dir = "%s/state"\n\n' "$work" "$work"
+      printf '[ssh]\nidentity_file = "%s/key"\nknown_hosts_file = "%s/known_hosts"\nuser = "root"\n' "$dir" "$dir"
+      [ "$cipher" = default ] || printf 'cipher = "%s"\n' "$cipher"
+      printf '\n[[backup_pairs]]\nname = "pair1"\noriginal_volume = "%s/pair1"\nsource = "%s/snaps/pair1"\n' "$s" "$s"
+      printf 'target = "ssh://%s%s/pair1"\n' "$addr" "$d"
+      printf 'retention_days = 3650\nretention_count = 100\ntarget_retention_days = 3650\ntarget_retention_count = 100\n'
+    } >"$work/rxfer.toml"
+    untimed "rxfer-warm-$k" "${client[@]}" "$tool" --status --all --config "$work/rxfer.toml"
+    for r in $(seq 1 "$reps_xfer"); do
+      round=$((round + 1))
+      fresh_jar
+      settle "$s" "$d"
+      if [ $((r % 2)) -eq 1 ]; then
+        timed "rxfer-full-$k/ours" "${client[@]}" "$tool" --backup --all --config "$work/rxfer.toml"
+        sync
+        timed "rxfer-full-$k/raw" "${client[@]}" "$here/send-ssh-receive" "$s/snaps/pair1/$s1" "$d/raw" "${copts[@]}" "root@$addr"
+      else
+        timed "rxfer-full-$k/raw" "${client[@]}" "$here/send-ssh-receive" "$s/snaps/pair1/$s1" "$d/raw" "${copts[@]}" "root@$addr"
+        sync
+        timed "rxfer-full-$k/ours" "${client[@]}" "$tool" --backup --all --config "$work/rxfer.toml"
+      fi
+      btrfs subvolume snapshot -r "$s/pair1" "$s/snaps/pair1/$s2" >/dev/null
+      sync
+      if [ $((r % 2)) -eq 1 ]; then
+        timed "rxfer-incr-$k/ours" "${client[@]}" "$tool" --backup --all --config "$work/rxfer.toml"
+        grep -q "incremental from $s1" "$work/logs/rxfer-incr-${k}_ours.out" || die "our remote backup was not incremental"
+        sync
+        timed "rxfer-incr-$k/raw" "${client[@]}" "$here/send-ssh-receive" -p "$s/snaps/pair1/$s1" "$s/snaps/pair1/$s2" "$d/raw" "${copts[@]}" "root@$addr"
+      else
+        timed "rxfer-incr-$k/raw" "${client[@]}" "$here/send-ssh-receive" -p "$s/snaps/pair1/$s1" "$s/snaps/pair1/$s2" "$d/raw" "${copts[@]}" "root@$addr"
+        sync
+        timed "rxfer-incr-$k/ours" "${client[@]}" "$tool" --backup --all --config "$work/rxfer.toml"
+      fi
+      [ -d "$d/pair1/$s2" ] || die "our remote backup of $s2 is missing"
+      btrfs subvolume delete "$d/pair1/$s1" "$d/pair1/$s2" "$s/snaps/pair1/$s2" "$d/raw/$s1" "$d/raw/$s2" >/dev/null
+    done
+  done
+  settle "$s" "$d"
+  remote_cleanup
+  drop_fs rsrc rdst
+  log "remote transfers: $reps_xfer repetitions per cipher in $((SECONDS - t0)) s"
+}
+
 starts() { # process start: ours --help/--version, btrbk's, and a bare JVM for the floor
   local r t0=$SECONDS
   fresh_jar
@@ -579,6 +697,7 @@ for n in $sizes; do
   drop_fs "src$n" "dst$n" "bsrc$n" "bdst$n"
 done
 [ "$xfer_mib" -gt 0 ] && transfers
+[ "$xfer_mib" -gt 0 ] && [ "${BENCH_REMOTE:-1}" = 1 ] && remote_transfers
 {
   printf 'load_end=%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
   printf 'jar_end=%s\n' "$(jar_sum)"

@@ -127,6 +127,10 @@ for l in $purge_sizes; do
 done
 row "full transfer, ${meta[xfer_mib]:-?} MiB: \`--backup --all\` vs \`btrfs send \\| btrfs receive\`" xfer-full/ours xfer-full/raw 1.03
 row "incremental transfer, ${meta[xfer_mib]:-?} MiB: \`--backup --all\` vs \`btrfs send -p \\| btrfs receive\`" xfer-incr/ours xfer-incr/raw 1.03
+for k in default aes128-gcm; do
+  row "remote full transfer, ${meta[xfer_mib]:-?} MiB over ssh, cipher $k: \`--backup --all\` vs \`btrfs send \\| ssh HOST btrfs receive\`" "rxfer-full-$k/ours" "rxfer-full-$k/raw" 1.05
+  row "remote incremental transfer, ${meta[xfer_mib]:-?} MiB over ssh, cipher $k: \`--backup --all\` vs \`btrfs send -p \\| ssh HOST btrfs receive\`" "rxfer-incr-$k/ours" "rxfer-incr-$k/raw" 1.05
+done
 row "process start: \`--help\` vs \`btrbk --help\`" start-help/ours start-help/btrbk -
 row "process start: \`--version\` vs \`btrbk --version\`" start-version/ours start-version/btrbk 1.0
 row "process start: \`--version\` vs a bare \`java -version\` (the JVM's floor)" start-version/ours start/java-version -
@@ -147,6 +151,26 @@ for k in full incr; do
   if [ -n "$d" ]; then
     echo
     echo "Transfer ($k): backup-tool minus the raw pipe, paired median, target at most +0.150 s: $d."
+  fi
+done
+
+# Remote transfers (issue 9): at most 1.05 times the raw pipe plus 0.3 s: the median of the
+# paired differences ours - 1.05 x raw.
+for k in full-default incr-default full-aes128-gcm incr-aes128-gcm; do
+  d=$(awk -F'\t' -v a="rxfer-$k/ours" -v b="rxfer-$k/raw" '
+    $6 != "" && $1 == a { x[$6] = $2 }
+    $6 != "" && $1 == b { y[$6] = $2 }
+    END {
+      n = 0
+      for (r in x) if (r in y) q[++n] = x[r] - 1.05 * y[r]
+      if (n == 0) exit
+      for (i = 2; i <= n; i++) { v = q[i]; for (j = i - 1; j >= 1 && q[j] > v; j--) q[j + 1] = q[j]; q[j + 1] = v }
+      m = n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2
+      printf "%+.3f s (%+.3f to %+.3f, n=%d): %s", m, q[1], q[n], n, (m <= 0.3 ? "met" : "**missed**")
+    }' "$dir/samples.tsv")
+  if [ -n "$d" ]; then
+    echo
+    echo "Remote transfer ($k): backup-tool minus 1.05 x the raw pipe, paired median, target at most +0.300 s: $d."
   fi
 done
 
