@@ -209,7 +209,7 @@ public final class Scanner {
           continue;
         }
         if (target && isUnsealed(sub) && unfinished.contains(sub.name())) {
-          ignored.add(unsealed(dir.resolve(sub.name()), sub, receiver, sourceSnapshots));
+          ignored.add(unsealed(host, dir.resolve(sub.name()), sub, receiver, sourceSnapshots));
           continue;
         }
         Optional<String> why = target ? targetProblem(sub) : sourceProblem(sub);
@@ -310,7 +310,7 @@ public final class Scanner {
    * source: otherwise it may be the only copy of that data, and it is kept.
    */
   private static Ignored unsealed(
-      Path path, Subvolume sub, Optional<String> receiver, Set<String> sourceSnapshots) {
+      Host host, Path path, Subvolume sub, Optional<String> receiver, Set<String> sourceSnapshots) {
     if (receiver.isPresent()) {
       return new Ignored(
           sub.name(),
@@ -329,7 +329,9 @@ public final class Scanner {
         sub.name(),
         what
             + "; its snapshot is no longer in the source, so it may be the only copy: left alone,"
-            + " check it and make it read-only by hand (btrfs property set -ts "
+            + " check it and make it read-only by hand ("
+            + (host.isLocal() ? "" : "on " + host + ": ")
+            + "btrfs property set -ts "
             + path
             + " ro true)",
         Ignored.Kind.INCOMPLETE);
