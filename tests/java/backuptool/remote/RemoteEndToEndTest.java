@@ -357,6 +357,26 @@ class RemoteEndToEndTest {
     assertTrue(none.err().contains("Host key verification failed"), none.err());
     assertTrue(none.err().contains("accept_new_host_keys = true"), none.err());
     assertEquals(0, list(d.backups()).size());
+
+    // accept_new_host_keys: a host not yet known is added on first contact, a changed key is not.
+    String acceptNew = "accept_new_host_keys = true\n";
+    Run changedAnyway =
+        run(
+            ssh(key, changed).replace("[ssh]\n", "[ssh]\n" + acceptNew) + pushToml(d, 10),
+            "--backup",
+            "--pair",
+            d.name());
+    assertEquals(1, changedAnyway.exit(), changedAnyway.out() + changedAnyway.err());
+    assertTrue(changedAnyway.err().contains("REMOTE HOST IDENTIFICATION HAS CHANGED"));
+    ok(
+        ssh(key, unknown).replace("[ssh]\n", "[ssh]\n" + acceptNew) + pushToml(d, 10),
+        "--backup",
+        "--pair",
+        d.name());
+    assertBackupsEqualSnapshots(d);
+    assertTrue(
+        Files.readString(unknown).contains(Files.readString(server.knownHosts()).split(" ", -1)[2]),
+        "the host's key was added");
   }
 
   @Test
