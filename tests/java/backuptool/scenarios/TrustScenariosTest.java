@@ -71,6 +71,22 @@ class TrustScenariosTest {
   }
 
   @Test
+  void aStateDirectoryThatAnotherUserCouldChangeIsRefused() throws IOException {
+    Scenario s = Scenario.standard(tmp);
+    Path shared = Files.createDirectory(tmp.resolve("shared"));
+    Files.setOwner(shared, nobody());
+    String pairs = Scenario.config(10, 30, 20, 90);
+    // Not there yet: the directory it would be made in decides.
+    s.config("[global]\nstate_dir = \"" + shared.resolve("state") + "\"\n\n" + pairs);
+    String missing = refused(s);
+    Path own = Files.createDirectory(tmp.resolve("own"));
+    s.config("[global]\nstate_dir = \"" + own.resolve("state") + "\"\n\n" + pairs);
+    s.run("--snapshot", "--all", "--dry-run");
+    assertEquals(0, s.lastExit, "a root-owned place is fine");
+    Approvals.verify(missing.replace(tmp.toString(), "<junit>"));
+  }
+
+  @Test
   void aLockDirectoryThatAnotherUserCouldChangeIsRefused() throws IOException {
     StringBuilder all = new StringBuilder();
     Scenario s = Scenario.standard(tmp);

@@ -24,6 +24,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
@@ -97,6 +98,9 @@ public final class Cli {
       refuseUntrusted(file, env.privileges());
       config = ConfigLoader.load(file);
       pairs = select(options, config);
+      if (config.stateDir().isPresent()) {
+        refuseUntrustedStateDir(config.stateDir().get(), env.privileges());
+      }
     } catch (ConfigException e) {
       e.errors().forEach(line -> err.error(CommandLine.PROG + ": " + line));
       err.error(CommandLine.PROG + ": nothing was done: fix the configuration and run again.");
@@ -241,6 +245,38 @@ public final class Cli {
               + ": another user could change what this root run does; make the file and each"
               + " directory above it owned by root and not writable by group or others (a sticky"
               + " directory such as /tmp is fine)");
+    }
+  }
+
+  /**
+   * The records in state_dir decide which incomplete receives on other machines a run removes, so
+   * the directory (or, while it does not exist, the one it will be made in) must be one that no
+   * other user could change, by the same rule as the configuration file.
+   */
+  private static void refuseUntrustedStateDir(Path dir, Privileges privileges)
+      throws UsageException {
+    Path existing = dir;
+    while (existing.getParent() != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    Optional<String> problem;
+    try {
+      problem =
+          Files.isSymbolicLink(existing)
+              ? Optional.of(existing + " is a symbolic link")
+              : Trust.problem(existing, privileges.effectiveUid());
+    } catch (IOException e) {
+      problem = Optional.of("it cannot be examined: " + e.getMessage());
+    }
+    if (problem.isPresent()) {
+      throw new UsageException(
+          "refusing state_dir "
+              + dir
+              + ": "
+              + problem.get()
+              + ": another user could make this run delete what it did not leave; make it and each"
+              + " directory above it owned by root and not writable by group or others, or leave"
+              + " state_dir out");
     }
   }
 
