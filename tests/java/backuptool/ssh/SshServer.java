@@ -97,15 +97,15 @@ public final class SshServer implements AutoCloseable {
     for (String ns : List.of(serverNs, clientNs)) {
       Commands.run("ip", "netns", "add", ns);
       namespaces.add(ns);
-      Commands.run("ip", "-n", ns, "link", "set", "lo", "up");
+      ipIn(ns, "link", "set", "lo", "up");
     }
-    Commands.run(
-        "ip", "-n", serverNs, "link", "add", "veth-s", "type", "veth", "peer", "name", "veth-c",
-        "netns", clientNs);
-    Commands.run("ip", "-n", serverNs, "addr", "add", address + "/30", "dev", "veth-s");
-    Commands.run("ip", "-n", clientNs, "addr", "add", clientAddress + "/30", "dev", "veth-c");
-    Commands.run("ip", "-n", serverNs, "link", "set", "veth-s", "up");
-    Commands.run("ip", "-n", clientNs, "link", "set", "veth-c", "up");
+    ipIn(
+        serverNs, "link", "add", "veth-s", "type", "veth", "peer", "name", "veth-c", "netns",
+        clientNs);
+    ipIn(serverNs, "addr", "add", address + "/30", "dev", "veth-s");
+    ipIn(clientNs, "addr", "add", clientAddress + "/30", "dev", "veth-c");
+    ipIn(serverNs, "link", "set", "veth-s", "up");
+    ipIn(clientNs, "link", "set", "veth-c", "up");
 
     keygen(dir.resolve("host_key"), "host");
     String hostKey = Files.readString(dir.resolve("host_key.pub")).trim();
@@ -240,7 +240,7 @@ public final class SshServer implements AutoCloseable {
 
   /** Cuts the link between the two namespaces, as a cable pulled out. */
   public void linkDown() throws IOException {
-    Commands.run("ip", "-n", clientNs, "link", "set", "veth-c", "down");
+    ipIn(clientNs, "link", "set", "veth-c", "down");
   }
 
   /**
@@ -248,10 +248,10 @@ public final class SshServer implements AutoCloseable {
    * otherwise say "No route to host".
    */
   public void linkUp() throws IOException {
-    Commands.run("ip", "-n", clientNs, "link", "set", "veth-c", "up");
-    Commands.run("ip", "-n", serverNs, "link", "set", "veth-s", "up");
-    Commands.run("ip", "-n", clientNs, "neigh", "flush", "all");
-    Commands.run("ip", "-n", serverNs, "neigh", "flush", "all");
+    ipIn(clientNs, "link", "set", "veth-c", "up");
+    ipIn(serverNs, "link", "set", "veth-s", "up");
+    ipIn(clientNs, "neigh", "flush", "all");
+    ipIn(serverNs, "neigh", "flush", "all");
   }
 
   /** {@code argv} to run in the client namespace. */
@@ -424,5 +424,15 @@ public final class SshServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
+  }
+
+  /**
+   * {@code ip ARGS} in network namespace {@code ns}, entered with nsenter: {@code ip -n} would also
+   * make / a slave mount, which fails where / is not a mount point (a bare chroot).
+   */
+  private static String ipIn(String ns, String... args) throws IOException {
+    List<String> argv = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + ns, "ip"));
+    argv.addAll(List.of(args));
+    return Commands.run(argv.toArray(String[]::new));
   }
 }
