@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import backuptool.realbtrfs.Commands;
 import backuptool.realbtrfs.ListWithoutPrivilege;
 import backuptool.realbtrfs.LoopBtrfs;
 import backuptool.realbtrfs.RealBtrfsSupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -23,7 +21,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Tag("btrfs")
-class RealBtrfsContractTest extends BtrfsContract {
+class RealBtrfsContractTest extends RealFilesystemsContract {
   private static LoopBtrfs source;
   private static LoopBtrfs target;
   private static LoopBtrfs plainFs;
@@ -62,46 +60,6 @@ class RealBtrfsContractTest extends BtrfsContract {
   @Override
   Path plainFs() {
     return plainFs.root();
-  }
-
-  @Override
-  void createSubvolume(Path path) throws IOException {
-    Commands.run("btrfs", "subvolume", "create", path.toString());
-  }
-
-  @Override
-  void writeData(Path volume, String name, String content) throws IOException {
-    Files.writeString(volume.resolve(name), content);
-  }
-
-  @Override
-  void mkdir(Path dir) throws IOException {
-    Files.createDirectories(dir);
-  }
-
-  @Override
-  void createFile(Path file) throws IOException {
-    Files.writeString(file, "not a subvolume");
-  }
-
-  @Override
-  void createSymlink(Path link, Path target) throws IOException {
-    Files.createSymbolicLink(link, target);
-  }
-
-  @Override
-  void writableSnapshot(Path volume, Path path) throws IOException {
-    Commands.run("btrfs", "subvolume", "snapshot", volume.toString(), path.toString());
-  }
-
-  @Override
-  void makeWritable(Path subvolume) throws IOException {
-    Commands.run("btrfs", "property", "set", "-f", subvolume.toString(), "ro", "false");
-  }
-
-  @Override
-  void makeUnreadable(Path dir) throws IOException {
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("---------"));
   }
 
   @Override

@@ -1,6 +1,5 @@
 package backuptool.btrfs;
 
-import backuptool.realbtrfs.Commands;
 import backuptool.realbtrfs.LoopBtrfs;
 import backuptool.realbtrfs.RealBtrfsSupport;
 import backuptool.ssh.SshServer;
@@ -8,7 +7,6 @@ import backuptool.ssh.SshSupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
  * see {@link SshServer}). A second key, whose forced command drops the capabilities that let root
  * read any directory, lists as a user to whom file modes apply.
  */
-abstract class RemoteBtrfsContract extends BtrfsContract {
+abstract class RemoteBtrfsContract extends RealFilesystemsContract {
   private static LoopBtrfs source;
   private static LoopBtrfs target;
   private static LoopBtrfs plainFs;
@@ -94,46 +92,6 @@ abstract class RemoteBtrfsContract extends BtrfsContract {
   @Override
   Path plainFs() {
     return plainFs.root();
-  }
-
-  @Override
-  void createSubvolume(Path path) throws IOException {
-    Commands.run("btrfs", "subvolume", "create", path.toString());
-  }
-
-  @Override
-  void writeData(Path volume, String name, String content) throws IOException {
-    Files.writeString(volume.resolve(name), content);
-  }
-
-  @Override
-  void mkdir(Path dir) throws IOException {
-    Files.createDirectories(dir);
-  }
-
-  @Override
-  void createFile(Path file) throws IOException {
-    Files.writeString(file, "not a subvolume");
-  }
-
-  @Override
-  void createSymlink(Path link, Path target) throws IOException {
-    Files.createSymbolicLink(link, target);
-  }
-
-  @Override
-  void writableSnapshot(Path volume, Path path) throws IOException {
-    Commands.run("btrfs", "subvolume", "snapshot", volume.toString(), path.toString());
-  }
-
-  @Override
-  void makeWritable(Path subvolume) throws IOException {
-    Commands.run("btrfs", "property", "set", "-f", subvolume.toString(), "ro", "false");
-  }
-
-  @Override
-  void makeUnreadable(Path dir) throws IOException {
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("---------"));
   }
 
   @Override
