@@ -9,17 +9,13 @@ import backuptool.TestConfigs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.Listing;
 import backuptool.btrfs.RealBtrfs;
-import backuptool.cli.Cli;
 import backuptool.cli.Environment;
 import backuptool.cli.Interruption;
 import backuptool.cli.Privileges;
 import backuptool.journal.FileReceiveJournal;
 import backuptool.model.Subvolume;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,45 +76,27 @@ class EndToEndTest {
     return new TestPair(name, volume, snaps, backups);
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(String config, String... args) throws IOException {
-    Path file = work.resolve("backup_config.toml");
-    Files.writeString(file, config);
-    String[] argv = new String[args.length + 2];
-    System.arraycopy(args, 0, argv, 0, args.length);
-    argv[args.length] = "--config";
-    argv[args.length + 1] = file.toString();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Environment env =
-        new Environment(
-            btrfs,
-            new FileReceiveJournal(),
-            clock,
-            Interruption.none(),
-            work,
-            work.resolve("none.toml"),
-            work.resolve("locks"),
-            Privileges.root(),
-            false,
-            System::nanoTime,
-            false);
-    int exit =
-        Cli.run(
-            argv,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            env);
-    return new Run(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private InProcess.Run run(String config, String... args) throws IOException {
+    return InProcess.run(environment(), work, config, args);
   }
 
-  private Run ok(String config, String... args) throws IOException {
-    Run r = run(config, args);
-    assertEquals(0, r.exit(), () -> r.out() + r.err());
-    assertEquals("", r.err());
-    return r;
+  private InProcess.Run ok(String config, String... args) throws IOException {
+    return InProcess.ok(environment(), work, config, args);
+  }
+
+  private Environment environment() {
+    return new Environment(
+        btrfs,
+        new FileReceiveJournal(),
+        clock,
+        Interruption.none(),
+        work,
+        work.resolve("none.toml"),
+        work.resolve("locks"),
+        Privileges.root(),
+        false,
+        System::nanoTime,
+        false);
   }
 
   private Map<String, Subvolume> list(Path dir) throws BtrfsException {
@@ -177,18 +155,18 @@ class EndToEndTest {
     TestPair pair = newPair(1);
     String config = pair.toml(10, 30, 20, 90);
 
-    Run snap = ok(config, "--snapshot", "--pair", pair.name(), "--suffix", "first");
+    InProcess.Run snap = ok(config, "--snapshot", "--pair", pair.name(), "--suffix", "first");
     assertTrue(
         snap.out().contains("create  " + pair.snaps().resolve("2026-11-01T08:00:00-first")),
         snap.out());
-    Run first = ok(config, "--backup", "--pair", pair.name());
+    InProcess.Run first = ok(config, "--backup", "--pair", pair.name());
     assertTrue(first.out().contains("send    2026-11-01T08:00:00-first: full send"), first.out());
     assertBackupsEqualSnapshots(pair);
 
     TestData.change(pair.volume(), 2);
     clock.advance(Duration.ofHours(1));
     ok(config, "--snapshot", "--pair", pair.name());
-    Run second = ok(config, "--backup", "--pair", pair.name());
+    InProcess.Run second = ok(config, "--backup", "--pair", pair.name());
     assertTrue(
         second
             .out()
@@ -239,14 +217,14 @@ class EndToEndTest {
             .out()
             .contains("health  stale: no backup yet in " + pair.backups()));
     ok(config, "--backup", "--pair", pair.name());
-    Run fresh = ok(config, "--status", "--pair", pair.name(), "-v");
+    InProcess.Run fresh = ok(config, "--status", "--pair", pair.name(), "-v");
     String first = "2026-11-01T08:00:00";
     Subvolume backup = list(pair.backups()).get(first);
     assertTrue(
         fresh.out().contains("health  ok: newest backup less than a second old"), fresh.out());
     assertTrue(fresh.out().contains("  received uuid " + backup.receivedUuid().orElseThrow()));
     assertTrue(ok(config, "--check", "--pair", pair.name()).out().startsWith("BACKUP-TOOL OK - "));
-    Run json = ok(config, "--status", "--pair", pair.name(), "--json");
+    InProcess.Run json = ok(config, "--status", "--pair", pair.name(), "--json");
     JsonDocument.assertValid(json.out());
     assertTrue(json.out().contains("\"uuid\": \"" + backup.uuid() + "\""), json.out());
 
@@ -255,7 +233,7 @@ class EndToEndTest {
         ok(config, "--status", "--pair", pair.name())
             .out()
             .contains("health  stale: newest backup 1 day 6 hours old, beyond 26 hours"));
-    Run late = run(config, "--check", "--pair", pair.name());
+    InProcess.Run late = run(config, "--check", "--pair", pair.name());
     assertEquals(1, late.exit(), late.out());
     assertTrue(late.out().startsWith("BACKUP-TOOL WARNING - "), late.out());
 
@@ -270,12 +248,12 @@ class EndToEndTest {
     Path away = pair.backups().resolveSibling(pair.name() + "-away");
     Files.move(pair.backups(), away);
     try {
-      Run gone = run(config, "--status", "--pair", pair.name());
+      InProcess.Run gone = run(config, "--status", "--pair", pair.name());
       assertEquals(1, gone.exit(), gone.out());
       assertTrue(
           gone.out().contains("health  unreachable: backup directory " + pair.backups()),
           gone.out());
-      Run critical = run(config, "--check", "--pair", pair.name());
+      InProcess.Run critical = run(config, "--check", "--pair", pair.name());
       assertEquals(2, critical.exit(), critical.out());
     } finally {
       Files.move(away, pair.backups());
@@ -311,7 +289,7 @@ class EndToEndTest {
         String config = pair.toml(10, 30, 20, 90);
 
         // 5. The restored snapshot is matched with its backup: nothing to send.
-        Run check = ok(config, "--backup", "--pair", pair.name(), "--dry-run", "-v");
+        InProcess.Run check = ok(config, "--backup", "--pair", pair.name(), "--dry-run", "-v");
         assertTrue(check.out().contains("ok      " + name + ": already backed up as " + backup));
         assertTrue(check.out().contains("No operations."), check.out());
         assertBackupsEqualSnapshots(pair);
@@ -320,7 +298,7 @@ class EndToEndTest {
         clock.advance(Duration.ofHours(1));
         ok(config, "--snapshot", "--pair", pair.name());
         String next = "2026-11-01T10:00:00";
-        Run backedUp = ok(config, "--backup", "--pair", pair.name());
+        InProcess.Run backedUp = ok(config, "--backup", "--pair", pair.name());
         assertTrue(
             backedUp
                 .out()
@@ -400,7 +378,7 @@ class EndToEndTest {
     TestPair a = newPair(5);
     TestPair b = newPair(6);
     String config = a.toml(5, 30, 5, 30) + "\n" + b.toml(5, 30, 5, 30);
-    Run snap = ok(config, "--snapshot", "--all");
+    InProcess.Run snap = ok(config, "--snapshot", "--all");
     assertTrue(snap.out().contains("2 operations."), snap.out());
     ok(config, "--backup", "--all");
     assertBackupsEqualSnapshots(a);
@@ -411,7 +389,7 @@ class EndToEndTest {
     clock.advance(Duration.ofMinutes(5));
     ok(config, "--snapshot", "--all");
     Files.move(a.backups(), a.backups().resolveSibling("moved-away"));
-    Run partly = run(config, "--backup", "--all");
+    InProcess.Run partly = run(config, "--backup", "--all");
     assertEquals(1, partly.exit(), partly.out());
     assertTrue(
         partly
@@ -429,10 +407,10 @@ class EndToEndTest {
       String config =
           new TestPair(pair.name(), pair.volume(), pair.snaps(), plain.root()).toml(5, 5, 5, 5);
       ok(config, "--snapshot", "--pair", pair.name());
-      Run r = run(config, "--backup", "--all", "--dry-run");
+      InProcess.Run r = run(config, "--backup", "--all", "--dry-run");
       assertEquals(1, r.exit());
       assertTrue(r.err().contains("is on a filesystem of type tmpfs, not btrfs"), r.err());
-      Run real = run(config, "--backup", "--all");
+      InProcess.Run real = run(config, "--backup", "--all");
       assertEquals(1, real.exit());
       try (var entries = Files.list(plain.root())) {
         assertEquals(0, entries.count());

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import backuptool.TestConfigs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.RealBtrfs;
-import backuptool.cli.Cli;
 import backuptool.cli.Environment;
 import backuptool.cli.Interruption;
 import backuptool.cli.Privileges;
 import backuptool.journal.FileReceiveJournal;
 import backuptool.model.Subvolume;
 import backuptool.realbtrfs.Commands;
+import backuptool.realbtrfs.InProcess;
 import backuptool.realbtrfs.LoopBtrfs;
 import backuptool.realbtrfs.MutableClock;
 import backuptool.realbtrfs.RealBtrfsSupport;
@@ -22,10 +22,7 @@ import backuptool.realbtrfs.TestData;
 import backuptool.realbtrfs.TreeManifest;
 import backuptool.ssh.SshServer;
 import backuptool.ssh.SshSupport;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -107,45 +103,28 @@ class RemoteEndToEndTest {
     return ssh(key, server.knownHosts());
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(String config, String... args) throws IOException {
-    Path file = work.resolve("backup_config.toml");
-    Files.writeString(file, config);
-    String[] argv =
-        Stream.concat(Stream.of(args), Stream.of("--config", file.toString()))
-            .toArray(String[]::new);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Environment env =
-        new Environment(
-            btrfs,
-            new FileReceiveJournal(),
-            clock,
-            Interruption.none(),
-            work,
-            work.resolve("none.toml"),
-            work.resolve("locks"),
-            Privileges.root(),
-            false,
-            System::nanoTime,
-            false,
-            SshRemotes.with(server.client(List.of("ssh")), work.resolve("state")));
-    int exit =
-        Cli.run(
-            argv,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            env);
-    return new Run(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private InProcess.Run run(String config, String... args) throws IOException {
+    return InProcess.run(environment(), work, config, args);
   }
 
-  private Run ok(String config, String... args) throws IOException {
-    Run r = run(config, args);
-    assertEquals(0, r.exit(), () -> r.out() + r.err());
-    assertEquals("", r.err());
-    return r;
+  private InProcess.Run ok(String config, String... args) throws IOException {
+    return InProcess.ok(environment(), work, config, args);
+  }
+
+  private Environment environment() {
+    return new Environment(
+        btrfs,
+        new FileReceiveJournal(),
+        clock,
+        Interruption.none(),
+        work,
+        work.resolve("none.toml"),
+        work.resolve("locks"),
+        Privileges.root(),
+        false,
+        System::nanoTime,
+        false,
+        SshRemotes.with(server.client(List.of("ssh")), work.resolve("state")));
   }
 
   /** A live volume with data, an empty snapshot directory beside it, an empty backup directory. */
@@ -234,7 +213,7 @@ class RemoteEndToEndTest {
     TestData.change(d.volume(), 7);
     clock.advance(Duration.ofHours(1));
     ok(config, "--snapshot", "--pair", d.name());
-    Run third = ok(config, "--backup", "--pair", d.name());
+    InProcess.Run third = ok(config, "--backup", "--pair", d.name());
     assertTrue(
         third.out().contains("send    2026-11-01T10:00:00: incremental from 2026-11-01T09:00:00"),
         third.out());
@@ -243,7 +222,7 @@ class RemoteEndToEndTest {
     assertIncremental(d, "2026-11-01T09:00:00", "2026-11-01T10:00:00");
 
     // Retention 1 on the target: the two older backups go, over ssh, in one command.
-    Run purge = ok(ssh() + pushToml(d, 1), "--purge", "--pair", d.name(), "-v");
+    InProcess.Run purge = ok(ssh() + pushToml(d, 1), "--purge", "--pair", d.name(), "-v");
     assertTrue(purge.out().contains("backups in " + url(d.backups())), purge.out());
     assertEquals(List.of("2026-11-01T10:00:00"), List.copyOf(list(d.backups()).keySet()));
     assertEquals(3, list(d.snaps()).size(), "the source keeps its snapshots");
@@ -264,7 +243,7 @@ class RemoteEndToEndTest {
     TestData.change(d.volume(), 8);
     clock.advance(Duration.ofHours(1));
     ok(config, "--snapshot", "--pair", d.name());
-    Run second = ok(config, "--backup", "--pair", d.name());
+    InProcess.Run second = ok(config, "--backup", "--pair", d.name());
     assertTrue(
         second.out().contains("send    2026-11-01T09:00:00: incremental from 2026-11-01T08:00:00"),
         second.out());
@@ -289,7 +268,7 @@ class RemoteEndToEndTest {
     assertBackupsEqualSnapshots(d);
     assertIncremental(d, "2026-11-01T08:00:00", "2026-11-01T09:00:00");
 
-    Run dry = ok(config, "--purge", "--pair", d.name(), "-v", "--dry-run");
+    InProcess.Run dry = ok(config, "--purge", "--pair", d.name(), "-v", "--dry-run");
     String shown =
         dry.out()
             .lines()
@@ -324,7 +303,7 @@ class RemoteEndToEndTest {
             + "\n"
             + pushToml(fine, 10);
     ok(config, "--snapshot", "--all");
-    Run r = run(config, "--backup", "--all");
+    InProcess.Run r = run(config, "--backup", "--all");
     assertEquals(1, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains("pair " + down.name() + ": "), r.err());
     assertTrue(r.err().contains("Connection refused"), r.err());
@@ -345,14 +324,14 @@ class RemoteEndToEndTest {
     Path unknown = Files.writeString(work.resolve("empty_known_hosts"), "");
     ok(ssh() + pushToml(d, 10), "--snapshot", "--pair", d.name());
 
-    Run wrong = run(ssh(key, changed) + pushToml(d, 10), "--backup", "--pair", d.name());
+    InProcess.Run wrong = run(ssh(key, changed) + pushToml(d, 10), "--backup", "--pair", d.name());
     assertEquals(1, wrong.exit(), wrong.out() + wrong.err());
     assertTrue(wrong.err().contains("REMOTE HOST IDENTIFICATION HAS CHANGED"), wrong.err());
     assertTrue(wrong.err().contains("Host key verification failed"), wrong.err());
     assertTrue(wrong.err().contains("what to do:"), wrong.err());
     assertTrue(wrong.err().contains("ssh-keygen -R " + server.address()), wrong.err());
 
-    Run none = run(ssh(key, unknown) + pushToml(d, 10), "--backup", "--pair", d.name());
+    InProcess.Run none = run(ssh(key, unknown) + pushToml(d, 10), "--backup", "--pair", d.name());
     assertEquals(1, none.exit(), none.out() + none.err());
     assertTrue(none.err().contains("Host key verification failed"), none.err());
     assertTrue(none.err().contains("accept_new_host_keys = true"), none.err());
@@ -360,7 +339,7 @@ class RemoteEndToEndTest {
 
     // accept_new_host_keys: a host not yet known is added on first contact, a changed key is not.
     String acceptNew = "accept_new_host_keys = true\n";
-    Run changedAnyway =
+    InProcess.Run changedAnyway =
         run(
             ssh(key, changed).replace("[ssh]\n", "[ssh]\n" + acceptNew) + pushToml(d, 10),
             "--backup",
