@@ -58,6 +58,7 @@ PROGRAMS=(
   # machine booted with systemd, installing openssh-server also enables and starts its own sshd.
   ssh:openssh-client ssh-keygen:openssh-client sshd:openssh-server
   ip:iproute2 nsenter:util-linux
+  sudo:sudo visudo:sudo useradd:passwd userdel:passwd            # a remote user that is not root
   shellcheck:shellcheck                                          # ssh-filter is checked
 )
 

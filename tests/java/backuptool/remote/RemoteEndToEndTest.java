@@ -393,4 +393,80 @@ class RemoteEndToEndTest {
     assertEquals(List.of("2026-11-01T10:00:00"), List.copyOf(list(pull.snaps()).keySet()));
     assertNotEquals(0, list(pull.backups()).size());
   }
+
+  /**
+   * {@code [ssh]} for logging in as {@code user} (not root) with {@code key}, btrfs through sudo.
+   */
+  private static String sshWithSudo(Path key, String user) {
+    return ssh(key, server.knownHosts())
+        .replace("user = \"root\"", "user = " + TestConfigs.quote(user) + "\nsudo = true");
+  }
+
+  @Test
+  void aUserThatIsNotRootRunsBtrfsThroughSudoAlsoWithTheRestrictedKey() throws Exception {
+    SshSupport.assumeUsersAndSudo();
+    Dirs push = dirs(here, there, " pushed by a user");
+    Dirs pull = dirs(there, here, "-pulled-by-a-user");
+    String user = server.addUser();
+    server.letRunBtrfsThroughSudo(user);
+    // The filter where the user can run it (a checkout may be in root's home).
+    Path filter = server.dir().resolve("ssh-filter");
+    Files.copy(SshFilterTest.FILTER, filter, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.setPosixFilePermissions(
+        filter, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    server.authorize(
+        user,
+        List.of(
+            server.authorizedKeysLine(
+                restrictedKey,
+                SshServer.forcedCommand(
+                    List.of(
+                        filter.toString(),
+                        "--target-root",
+                        push.backups().toString(),
+                        "--source-root",
+                        pull.snaps().toString(),
+                        "--volume",
+                        pull.volume().toString())))));
+    String config = sshWithSudo(restrictedKey, user) + pushToml(push, 1) + "\n" + pullToml(pull, 1);
+    long before = server.acceptedConnections();
+    for (int hour = 0; hour < 2; hour++) {
+      TestData.change(push.volume(), hour + 20);
+      TestData.change(pull.volume(), hour + 30);
+      ok(config, "--snapshot", "--all");
+      InProcess.Run backup = ok(config, "--backup", "--all", "-v");
+      assertTrue(backup.out().contains("'sudo' '-n' '--' 'btrfs' 'receive'"), backup.out());
+      assertBackupsEqualSnapshots(push);
+      assertBackupsEqualSnapshots(pull);
+      clock.advance(Duration.ofHours(1));
+    }
+    assertIncremental(push, "2026-11-01T08:00:00", "2026-11-01T09:00:00");
+    assertIncremental(pull, "2026-11-01T08:00:00", "2026-11-01T09:00:00");
+    ok(config, "--purge", "--all");
+    assertEquals(List.of("2026-11-01T09:00:00"), List.copyOf(list(push.backups()).keySet()));
+    assertEquals(List.of("2026-11-01T09:00:00"), List.copyOf(list(pull.snaps()).keySet()));
+    try (var log = Files.lines(server.log())) {
+      assertEquals(
+          server.acceptedConnections() - before,
+          log.filter(l -> l.contains("Accepted publickey for " + user + " ")).count(),
+          "every login was the user's, none root's");
+    }
+  }
+
+  @Test
+  void withoutASudoersLineThePairFailsSayingWhatToDoAndNothingIsReceived() throws Exception {
+    SshSupport.assumeUsersAndSudo();
+    Dirs d = dirs(here, there, "-no-sudoers");
+    String user = server.addUser();
+    server.authorize(user, List.of(server.authorizedKeysLine(key, "")));
+    String config = sshWithSudo(key, user) + pushToml(d, 10);
+    ok(config, "--snapshot", "--pair", d.name());
+    InProcess.Run r = run(config, "--backup", "--pair", d.name());
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains("sudo: a password is required"), r.err());
+    assertTrue(
+        r.err().contains(user + " ALL=(root) NOPASSWD: /usr/bin/btrfs` in /etc/sudoers.d"),
+        r.err());
+    assertEquals(0, list(d.backups()).size());
+  }
 }

@@ -37,6 +37,7 @@ public final class RemotePorts {
         OptionalInt.of(5),
         Optional.empty(),
         false,
+        false,
         List.of(),
         5,
         3,

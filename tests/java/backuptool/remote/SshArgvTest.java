@@ -24,6 +24,7 @@ class SshArgvTest {
         OptionalInt.of(5),
         Optional.of("aes128-gcm@openssh.com"),
         acceptNew,
+        false,
         extra,
         5,
         3,
@@ -109,6 +110,55 @@ class SshArgvTest {
             "server",
             "'cat' '/etc/fstab'"),
         SshArgv.command(SshOptions.DEFAULTS, Optional.empty(), SERVER, RemoteCommands.readFstab()));
+  }
+
+  @Test
+  void withSudoOnlyTheBtrfsCommandsRunThroughSudoWithoutAPassword() {
+    SshOptions d = SshOptions.DEFAULTS;
+    SshOptions sudo =
+        new SshOptions(
+            d.identityFile(),
+            d.knownHostsFile(),
+            d.port(),
+            Optional.of("backup"),
+            d.connectTimeoutSeconds(),
+            d.cipher(),
+            d.acceptNewHostKeys(),
+            true,
+            d.extraOptions(),
+            d.serverAliveIntervalSeconds(),
+            d.serverAliveCountMax(),
+            d.controlPersistSeconds());
+    Path dir = Path.of("/backup/laptop");
+    Optional<Path> none = Optional.empty();
+    String receive = last(SshArgv.command(sudo, none, SERVER, RemoteCommands.receive(dir)));
+    assertEquals("'sudo' '-n' '--' 'btrfs' 'receive' '-q' '-C' '/backup/laptop'", receive);
+    for (List<String> reading :
+        List.of(
+            RemoteCommands.stat(dir),
+            RemoteCommands.realpath(dir),
+            RemoteCommands.listDirectory(dir),
+            RemoteCommands.readMountInfo())) {
+      assertEquals(
+          last(SshArgv.command(d, none, SERVER, reading)),
+          last(SshArgv.command(sudo, none, SERVER, reading)),
+          "as the remote user: " + reading);
+    }
+    for (List<String> btrfs :
+        List.of(
+            RemoteCommands.listAll(dir),
+            RemoteCommands.show(dir),
+            RemoteCommands.send(dir, Optional.empty()),
+            RemoteCommands.snapshot(dir, dir.resolve("s")),
+            RemoteCommands.deleteBatches(List.of(dir.resolve("s"))).get(0))) {
+      assertEquals(
+          "'sudo' '-n' '--' " + last(SshArgv.command(d, none, SERVER, btrfs)),
+          last(SshArgv.command(sudo, none, SERVER, btrfs)));
+    }
+  }
+
+  private static String last(List<String> argv) {
+    return argv.get(argv.size() - 1);
   }
 
   @Test
@@ -211,6 +261,7 @@ class SshArgvTest {
             Optional.of("-oProxyCommand=x"),
             OptionalInt.of(0),
             Optional.of("aes;rm"),
+            false,
             false,
             List.of(),
             0,

@@ -35,6 +35,7 @@ final class SshClient {
             OptionalInt.of(5),
             Optional.empty(),
             false,
+            false,
             List.of(),
             5,
             3,

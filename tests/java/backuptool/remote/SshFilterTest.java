@@ -280,6 +280,24 @@ class SshFilterTest {
                     "btrfs", "property", "set", snaps.resolve("base").toString(), "ro", "false")));
     attempts.put("no command (a login shell)", restricted::noCommand);
     attempts.put(
+        "sudo of a shell", () -> restricted.run(List.of("sudo", "-n", "--", "sh", "-c", "id")));
+    attempts.put(
+        "sudo of cat", () -> restricted.run(List.of("sudo", "-n", "--", "cat", "/etc/fstab")));
+    attempts.put(
+        "sudo without -n",
+        () ->
+            restricted.run(
+                List.of("sudo", "--", "btrfs", "receive", "-q", "-C", backups.toString())));
+    attempts.put(
+        "sudo of btrfs receive into /etc",
+        () -> restricted.run(SshArgv.withSudo(RemoteCommands.receive(Path.of("/etc")))));
+    attempts.put(
+        "sudo of delete outside the root",
+        () -> restricted.run(SshArgv.withSudo(BtrfsCommands.delete(List.of(outside)))));
+    attempts.put(
+        "sudo of btrfs with the read-only key",
+        () -> readOnly.run(SshArgv.withSudo(RemoteCommands.receive(backups))));
+    attempts.put(
         "delete with the read-only key",
         () -> readOnly.run(BtrfsCommands.delete(List.of(snaps.resolve("base")))));
     attempts.put(

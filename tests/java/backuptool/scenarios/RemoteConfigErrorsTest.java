@@ -64,7 +64,7 @@ class RemoteConfigErrorsTest {
             + "user = \"-l\"\n"
             + "connect_timout = 5\n"
             + "cipher = \"aes128-gcm@openssh.com; rm -rf /\"\n"
-            + "sudo = true\n"
+            + "sudo = 1\n"
             + "extra_options = [\"BatchMode=no\", \"Compression yes\"]\n"
             + "stall_timeout = 0\n"
             + "accept_new_host_keys = \"yes\"\n\n"

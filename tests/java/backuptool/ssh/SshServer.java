@@ -34,15 +34,21 @@ import java.util.stream.Stream;
  * commands (see JAVA-NOTES, OpenSSH). Both "hosts" therefore see the same files, which is fine for
  * testing the transport; tests must not rely on it beyond setting up and checking.
  *
+ * <p>Logins are root's by default; {@link #addUser} makes a throwaway user that is not root (and
+ * {@link #letRunBtrfsThroughSudo} a sudoers line for it), for the tool's {@code sudo = true}. Those
+ * are the only changes to the machine outside the namespaces and the directory.
+ *
  * <p>{@link #close} kills every process in both namespaces (sshd, its sessions, master connections)
- * by pid, deletes the namespaces and the directory, also after a failed test; what a killed test
- * run left behind (its JVM gone) is removed before the next server starts. Names carry the JVM's
- * pid, as {@link LoopBtrfs}'s do.
+ * by pid, deletes the namespaces, the directory, the users and their sudoers files, also after a
+ * failed test; what a killed test run left behind (its JVM gone) is removed before the next server
+ * starts. Names carry the JVM's pid, as {@link LoopBtrfs}'s do.
  */
 public final class SshServer implements AutoCloseable {
   private static final Path BASE = Path.of(LoopBtrfs.BASE);
   private static final Pattern OUR_DIR = Pattern.compile("ssh-(\\d+)-\\d+");
   private static final Pattern OUR_NETNS = Pattern.compile("btssh-(\\d+)-\\d+-[sc]");
+  private static final Pattern OUR_USER = Pattern.compile("btu-(\\d+)-\\d+");
+  private static final Path SUDOERS_D = Path.of("/etc/sudoers.d");
   private static final long PID = ProcessHandle.current().pid();
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -53,6 +59,7 @@ public final class SshServer implements AutoCloseable {
   private final String clientNs;
   private final String address;
   private final List<String> namespaces = new ArrayList<>();
+  private final List<String> users = new ArrayList<>();
   private Process sshd;
 
   private SshServer(Path dir, String serverNs, String clientNs, String address) {
@@ -92,8 +99,12 @@ public final class SshServer implements AutoCloseable {
   }
 
   private void setUp(String clientAddress) throws IOException {
+    // Searchable by other users (not listable): sshd reads a user's keys as that user, and a user's
+    // forced command may be a script in here. Private keys in it are 0600.
     Files.createDirectories(
         dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+    Files.createDirectories(dir.resolve("keys"));
     for (String ns : List.of(serverNs, clientNs)) {
       Commands.run("ip", "netns", "add", ns);
       namespaces.add(ns);
@@ -110,7 +121,7 @@ public final class SshServer implements AutoCloseable {
     keygen(dir.resolve("host_key"), "host");
     String hostKey = Files.readString(dir.resolve("host_key.pub")).trim();
     Files.writeString(knownHosts(), address + " " + hostKey + "\n");
-    Files.writeString(dir.resolve("authorized_keys"), "");
+    authorize(List.of());
     Files.writeString(dir.resolve("sshd_config"), config());
     Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation directory
 
@@ -151,7 +162,7 @@ public final class SshServer implements AutoCloseable {
                 "ListenAddress " + address + ":22",
                 "HostKey " + dir.resolve("host_key"),
                 "PidFile " + dir.resolve("sshd.pid"),
-                "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                "AuthorizedKeysFile " + dir.resolve("keys") + "/%u",
                 "PermitRootLogin prohibit-password",
                 "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no",
@@ -191,9 +202,53 @@ public final class SshServer implements AutoCloseable {
     return options.isEmpty() ? pub : options + " " + pub;
   }
 
-  /** Replaces authorized_keys with {@code lines}; sshd reads it at every connection. */
+  /** Replaces root's authorized_keys with {@code lines}; sshd reads it at every connection. */
   public void authorize(List<String> lines) throws IOException {
-    Files.writeString(dir.resolve("authorized_keys"), String.join("\n", lines) + "\n");
+    authorize("root", lines);
+  }
+
+  /** Replaces {@code user}'s authorized_keys with {@code lines}. */
+  public void authorize(String user, List<String> lines) throws IOException {
+    Path keys = dir.resolve("keys").resolve(user);
+    Files.writeString(keys, String.join("\n", lines) + "\n");
+    Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-r--r--"));
+  }
+
+  /**
+   * A new user that is not root, with /bin/sh as its shell, no home and no password (the password
+   * field is "*", not "!": sshd without PAM refuses a locked account even for a key); removed by
+   * {@link #close}. Returns its name.
+   */
+  public String addUser() throws IOException {
+    String name = "btu-" + PID + "-" + COUNTER.incrementAndGet();
+    Commands.run(
+        "useradd",
+        "--system",
+        "--no-create-home",
+        "--home-dir",
+        "/",
+        "--shell",
+        "/bin/sh",
+        "-p",
+        "*",
+        name);
+    users.add(name);
+    return name;
+  }
+
+  /**
+   * Lets {@code user} run btrfs as root through {@code sudo -n}, with the line that docs/remote.md
+   * gives, in a file of its own in /etc/sudoers.d (checked with visudo before sudo reads it).
+   */
+  public void letRunBtrfsThroughSudo(String user) throws IOException {
+    if (!users.contains(user)) {
+      throw new IllegalArgumentException("not a user of this server: " + user);
+    }
+    Path staged = dir.resolve("sudoers-" + user);
+    Files.writeString(staged, user + " ALL=(root) NOPASSWD: /usr/bin/btrfs\n");
+    Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("r--r-----"));
+    Commands.run("visudo", "-c", "-q", "-f", staged.toString());
+    Files.move(staged, SUDOERS_D.resolve(user));
   }
 
   /**
@@ -327,6 +382,13 @@ public final class SshServer implements AutoCloseable {
     if (sshd != null) {
       sshd.destroyForcibly();
     }
+    for (String user : users) {
+      try {
+        removeUser(user);
+      } catch (IOException e) {
+        failure = add(failure, e);
+      }
+    }
     try {
       deleteTree(dir);
     } catch (IOException e) {
@@ -335,6 +397,14 @@ public final class SshServer implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /**
+   * Removes {@code user}'s sudoers file, then the user (its processes are gone with the server).
+   */
+  private static void removeUser(String user) throws IOException {
+    Files.deleteIfExists(SUDOERS_D.resolve(user));
+    Commands.run("userdel", user);
   }
 
   /** Removes the namespaces and directories of earlier runs whose JVM is gone. */
@@ -356,6 +426,12 @@ public final class SshServer implements AutoCloseable {
           if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
             deleteTree(entry);
           }
+        }
+      }
+      for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+        Matcher m = OUR_USER.matcher(line.split(":", 2)[0]);
+        if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+          removeUser(m.group());
         }
       }
     }

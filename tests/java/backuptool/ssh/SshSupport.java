@@ -39,6 +39,29 @@ public final class SshSupport {
             + String.join(", ", absent)
             + " (Debian/Ubuntu: apt-get install openssh-client openssh-server iproute2"
             + " util-linux)";
+    require(missing);
+  }
+
+  /**
+   * Call too in a test that logs in as a user other than root ({@link SshServer#addUser}), with
+   * btrfs through sudo: sudo, visudo, useradd and userdel.
+   */
+  public static void assumeUsersAndSudo() {
+    List<String> absent = new ArrayList<>();
+    for (String command : List.of("sudo", "visudo", "useradd", "userdel")) {
+      if (!onPath(command)) {
+        absent.add(command);
+      }
+    }
+    if (!absent.isEmpty()) {
+      require(
+          "not found: "
+              + String.join(", ", absent)
+              + " (Debian/Ubuntu: apt-get install sudo passwd)");
+    }
+  }
+
+  private static void require(String missing) {
     if ("true".equals(System.getenv("CI"))) {
       fail("ssh tests must run in CI (CI=true), but " + missing);
     }

@@ -58,6 +58,7 @@ final class SshTable {
       OptionalInt connectTimeout,
       Optional<String> cipher,
       Optional<Boolean> acceptNewHostKeys,
+      Optional<Boolean> sudo,
       Optional<List<String>> extraOptions,
       Optional<Duration> stallTimeout) {
 
@@ -68,6 +69,7 @@ final class SshTable {
             OptionalInt.empty(),
             Optional.empty(),
             OptionalInt.empty(),
+            Optional.empty(),
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
@@ -83,6 +85,7 @@ final class SshTable {
           connectTimeout.isPresent() ? connectTimeout : below.connectTimeout,
           cipher.or(below::cipher),
           acceptNewHostKeys.or(below::acceptNewHostKeys),
+          sudo.or(below::sudo),
           extraOptions.or(below::extraOptions),
           stallTimeout.or(below::stallTimeout));
     }
@@ -97,6 +100,7 @@ final class SshTable {
           connectTimeout.isPresent() ? connectTimeout : d.connectTimeoutSeconds(),
           cipher,
           acceptNewHostKeys.orElse(d.acceptNewHostKeys()),
+          sudo.orElse(d.sudo()),
           extraOptions.orElse(d.extraOptions()),
           d.serverAliveIntervalSeconds(),
           d.serverAliveCountMax(),
@@ -115,6 +119,7 @@ final class SshTable {
         r.integer(CONNECT_TIMEOUT, 1, MAX_CONNECT_TIMEOUT),
         r.checked(CIPHER, r.string(CIPHER), SshTable::withCipher),
         r.bool(ACCEPT_NEW_HOST_KEYS),
+        r.bool(SUDO),
         r.checked(EXTRA_OPTIONS, r.strings(EXTRA_OPTIONS), SshTable::withExtraOptions),
         r.seconds(STALL_TIMEOUT, MAX_STALL_TIMEOUT));
   }
@@ -129,6 +134,7 @@ final class SshTable {
             n.connectTimeout(),
             n.cipher(),
             n.acceptNewHostKeys(),
+            n.sudo(),
             n.extraOptions(),
             n.stallTimeout())
         .options();
@@ -144,6 +150,7 @@ final class SshTable {
             n.connectTimeout(),
             Optional.of(cipher),
             n.acceptNewHostKeys(),
+            n.sudo(),
             n.extraOptions(),
             n.stallTimeout())
         .options();
@@ -159,6 +166,7 @@ final class SshTable {
             n.connectTimeout(),
             n.cipher(),
             n.acceptNewHostKeys(),
+            n.sudo(),
             Optional.of(extra),
             n.stallTimeout())
         .options();
@@ -174,16 +182,6 @@ final class SshTable {
       this.table = table;
       this.name = name;
       this.loader = loader;
-      // Refused rather than accepted and ignored: the remote btrfs would run without it.
-      if (bool(SUDO).orElse(false)) {
-        loader.error(
-            table.inputPositionOf(SUDO),
-            "'"
-                + key(SUDO)
-                + "' = true is not supported yet: log in as root on the other machine (a"
-                + " restricted key confines what the login may do, see docs/remote.md), or"
-                + " leave sudo out");
-      }
     }
 
     private String key(String key) {

@@ -91,7 +91,23 @@ final class Connection {
         + " (exit "
         + exit
         + "): "
-        + (stderr.isBlank() ? "it printed no error message" : stderr.trim());
+        + (stderr.isBlank() ? "it printed no error message" : stderr.trim())
+        + sudoHint(stderr);
+  }
+
+  /** What to do when sudo, not btrfs, refused: the usual cause is a missing sudoers line. */
+  String sudoHint(String stderr) {
+    if (!host.options().sudo() || !stderr.contains("sudo")) {
+      return "";
+    }
+    String user = host.user().or(() -> host.options().user()).orElse("the remote user");
+    return " (what to do: sudo = true runs btrfs there as `sudo -n -- btrfs ...`; let "
+        + user
+        + " run it without a password, with the line `"
+        + user
+        + " ALL=(root) NOPASSWD: /usr/bin/btrfs` in /etc/sudoers.d/backup-tool on "
+        + host.address()
+        + " (sudo installed), see docs/remote.md)";
   }
 
   /** ssh's own failure: OpenSSH's words, and what to do about the usual ones. */

@@ -255,6 +255,7 @@ final class RemoteBtrfs implements Btrfs {
         int worst = Math.max(piped.fromExit(), piped.toExit());
         why = worst > 128 ? "stopped by signal " + (worst - 128) : "btrfs printed no error message";
       }
+      why += side.connection().sudoHint(sshErr);
     }
     return display + " failed (" + exits + "): " + why;
   }

@@ -27,6 +27,11 @@ final class SshArgv {
   /** The 40 hex digits that {@code %C} becomes. */
   private static final int SOCKET_NAME_LENGTH = 40;
 
+  private static final String BTRFS = "btrfs";
+
+  /** What runs a remote btrfs command for a remote user that is not root. */
+  static final List<String> SUDO = List.of("sudo", "-n", "--");
+
   /**
    * {@code ssh OPTIONS -- HOST 'word' 'word' ...}: runs {@code remote} on {@code location}'s host.
    * The location's user and port win over {@code options}'. With {@code controlDir}, the first
@@ -39,8 +44,23 @@ final class SshArgv {
     List<String> argv = options(options, controlDir, location);
     argv.add("--");
     argv.add(location.host());
-    argv.add(RemoteShell.join(remote));
+    argv.add(RemoteShell.join(options.sudo() ? withSudo(remote) : remote));
     return List.copyOf(argv);
+  }
+
+  /**
+   * {@code remote} through {@code sudo -n --} when it is a btrfs command: only btrfs needs root
+   * (the other commands read what the remote user can read). {@code -n}: never ask for a password
+   * (there is no one to answer; sudo fails and says so instead). The restricted key's filter allows
+   * exactly this prefix before its btrfs commands.
+   */
+  static List<String> withSudo(List<String> remote) {
+    if (remote.isEmpty() || !remote.get(0).equals(BTRFS)) {
+      return remote;
+    }
+    List<String> prefixed = new ArrayList<>(SUDO);
+    prefixed.addAll(remote);
+    return List.copyOf(prefixed);
   }
 
   /** {@code ssh -O exit}: asks the master connection to {@code location}'s host to close. */

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param cipher the cipher ({@code -c}), e.g. aes128-gcm@openssh.com on machines with AES-NI
  * @param acceptNewHostKeys whether a host not yet in the known hosts is added on first contact
  *     ({@code StrictHostKeyChecking=accept-new}); a changed key is refused either way
+ * @param sudo whether the remote btrfs commands run through {@code sudo -n}, for a remote user that
+ *     is not root (the other commands, which only read, run as that user)
  * @param extraOptions further {@code -o Name=value} options, none of those the tool sets
  * @param serverAliveIntervalSeconds keep-alive interval: a dead link ends the connection after
  *     about interval times count seconds, instead of hanging
@@ -36,6 +38,7 @@ public record SshOptions(
     OptionalInt connectTimeoutSeconds,
     Optional<String> cipher,
     boolean acceptNewHostKeys,
+    boolean sudo,
     List<String> extraOptions,
     int serverAliveIntervalSeconds,
     int serverAliveCountMax,
@@ -50,6 +53,7 @@ public record SshOptions(
           Optional.empty(),
           OptionalInt.of(10),
           Optional.empty(),
+          false,
           false,
           List.of(),
           15,
