@@ -177,7 +177,7 @@ final class SshTable {
       // Refused rather than accepted and ignored: the remote btrfs would run without it.
       if (bool(SUDO).orElse(false)) {
         loader.error(
-            table.inputPositionOf(SUDO),
+            table.inputPositionOf(TomlKeys.path(SUDO)),
             "'"
                 + key(SUDO)
                 + "' = true is not supported yet: log in as root on the other machine (a"
@@ -192,8 +192,13 @@ final class SshTable {
 
     private void typeError(String key, String expected) {
       loader.error(
-          table.inputPositionOf(key),
-          "'" + key(key) + "' must be " + expected + ", not " + TomlTypes.describe(table.get(key)));
+          table.inputPositionOf(TomlKeys.path(key)),
+          "'"
+              + key(key)
+              + "' must be "
+              + expected
+              + ", not "
+              + TomlTypes.describe(table.get(TomlKeys.path(key))));
     }
 
     Optional<Path> path(String key) {
@@ -204,13 +209,13 @@ final class SshTable {
       try {
         return Optional.of(ConfigLoader.absolute(key(key), text.get()));
       } catch (IllegalArgumentException e) {
-        loader.error(table.inputPositionOf(key), e.getMessage());
+        loader.error(table.inputPositionOf(TomlKeys.path(key)), e.getMessage());
         return Optional.empty();
       }
     }
 
     Optional<String> string(String key) {
-      Object value = table.get(key);
+      Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return Optional.empty();
       }
@@ -222,7 +227,7 @@ final class SshTable {
     }
 
     Optional<List<String>> strings(String key) {
-      Object value = table.get(key);
+      Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return Optional.empty();
       }
@@ -242,7 +247,7 @@ final class SshTable {
     }
 
     Optional<Boolean> bool(String key) {
-      Object value = table.get(key);
+      Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return Optional.empty();
       }
@@ -254,7 +259,7 @@ final class SshTable {
     }
 
     OptionalInt integer(String key, int min, int max) {
-      Object value = table.get(key);
+      Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return OptionalInt.empty();
       }
@@ -264,7 +269,7 @@ final class SshTable {
       }
       if (n < min || n > max) {
         loader.error(
-            table.inputPositionOf(key),
+            table.inputPositionOf(TomlKeys.path(key)),
             "'" + key(key) + "' must be between " + min + " and " + max + ", not " + n);
         return OptionalInt.empty();
       }
@@ -283,7 +288,8 @@ final class SshTable {
         return value;
       }
       List<String> problems = options.apply(value.get()).problems();
-      problems.forEach(p -> loader.error(table.inputPositionOf(key), "'" + key(key) + "': " + p));
+      problems.forEach(
+          p -> loader.error(table.inputPositionOf(TomlKeys.path(key)), "'" + key(key) + "': " + p));
       return problems.isEmpty() ? value : Optional.empty();
     }
   }
