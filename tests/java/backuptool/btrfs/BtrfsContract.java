@@ -456,7 +456,7 @@ abstract class BtrfsContract {
     return subvolumes.get(0);
   }
 
-  private static List<String> names(Listing listing) {
+  static List<String> names(Listing listing) {
     return listing.subvolumes().stream().map(Subvolume::name).toList();
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import backuptool.realbtrfs.Commands;
 import backuptool.realbtrfs.ListWithoutPrivilege;
 import backuptool.realbtrfs.LoopBtrfs;
 import backuptool.realbtrfs.RealBtrfsSupport;
@@ -139,6 +140,65 @@ class RealBtrfsContractTest extends RealFilesystemsContract {
       assertNotEquals(btrfs.list(source.root().resolve(unique)).subvolumes(), seen.subvolumes());
       assertEquals(btrfs.inspect(vol).filesystem(), btrfs.inspect(viaMount).filesystem());
       assertEquals(PathInfo.Kind.SUBVOLUME, btrfs.inspect(viaMount.resolve("s1")).kind());
+    }
+  }
+
+  // Each entry of a listed directory is a subvolume only on the word of its own stat: the cases
+  // below are where the filesystem's "btrfs subvolume list" alone would be wrong. It may be older
+  // than the entry, a mount may cover the entry, and (issue 12 tried to save the stats) a name
+  // with a newline anywhere on the filesystem can forge a whole line of that list.
+
+  @Test
+  void aPlainDirectoryInPlaceOfASnapshotListedBeforeIsNoSubvolume() throws Exception {
+    btrfs.snapshot(vol, snaps.resolve("s1"));
+    btrfs.snapshot(vol, snaps.resolve("s2"));
+    assertEquals(List.of("s1", "s2"), names(btrfs.list(snaps)));
+    // Behind this instance's back, so that its listing of the filesystem stays.
+    Commands.run("btrfs", "subvolume", "delete", snaps.resolve("s1").toString());
+    Files.createDirectory(snaps.resolve("s1"));
+
+    Listing listing = btrfs.list(snaps);
+
+    assertEquals(List.of("s2"), names(listing));
+    assertEquals(List.of("s1"), listing.directories());
+  }
+
+  @Test
+  void aNameWithANewlineCannotPoseAsASubvolume() throws Exception {
+    btrfs.snapshot(vol, snaps.resolve("a"));
+    Files.createDirectory(snaps.resolve("d"));
+    // A read-only subvolume elsewhere on the filesystem whose path carries a whole forged line of
+    // "btrfs subvolume list" output (its directories make the slashes), naming the plain
+    // directory d as a read-only subvolume.
+    Path forged =
+        src.resolve(
+                "x\nID 999 gen 9 cgen 9 top level 5 parent_uuid - received_uuid - uuid"
+                    + " 00000000-0000-0000-0000-000000000000 path "
+                    + source.root().relativize(src))
+            .resolve(src.relativize(snaps.resolve("d")));
+    Files.createDirectories(forged.getParent());
+    btrfs.snapshot(vol, forged);
+
+    Listing listing = btrfs.list(snaps);
+
+    assertEquals(List.of("a"), names(listing));
+    assertEquals(List.of("d"), listing.directories());
+  }
+
+  @Test
+  void aMountOnAListedSnapshotIsNotItsContent() throws Exception {
+    btrfs.snapshot(vol, snaps.resolve("s1"));
+    btrfs.snapshot(vol, snaps.resolve("s2"));
+    Path s2 = snaps.resolve("s2");
+    // A subvolume's root, whose inode number is a subvolume root's too.
+    Commands.run("mount", "--bind", vol.toString(), s2.toString());
+    try {
+      Listing listing = new RealBtrfs().list(snaps);
+
+      assertEquals(List.of("s1"), names(listing));
+      assertEquals(List.of("s2"), listing.directories());
+    } finally {
+      Commands.run("umount", s2.toString());
     }
   }
 

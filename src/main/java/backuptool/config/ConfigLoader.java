@@ -86,8 +86,8 @@ public final class ConfigLoader {
     Optional<Path> lockDir = Optional.empty();
     Optional<Path> metricsFile = Optional.empty();
     Optional<Path> stateDir = Optional.empty();
-    if (toml.contains("global")) {
-      if (toml.get("global") instanceof TomlTable global) {
+    if (toml.contains(TomlKeys.path("global"))) {
+      if (toml.get(TomlKeys.path("global")) instanceof TomlTable global) {
         checkKnown(global, GLOBAL_KEYS, "global.");
         verbose = bool(toml, "global.default_verbose");
         dryRun = bool(toml, "global.dry_run");
@@ -97,20 +97,22 @@ public final class ConfigLoader {
         if (metricsFile.isPresent() && !promFile(metricsFile.get())) {
           // Also a guard: the tool replaces this file, so a typo must not name /etc/fstab.
           error(
-              toml.inputPositionOf("global.metrics_file"),
+              toml.inputPositionOf(TomlKeys.path("global.metrics_file")),
               "'global.metrics_file' must name a file ending in .prom (the node-exporter textfile"
                   + " collector reads only those), not "
                   + metricsFile.get());
           metricsFile = Optional.empty();
         }
-        Object stale = toml.get("global." + STALE_AFTER_HOURS);
+        Object stale = toml.get(TomlKeys.path("global." + STALE_AFTER_HOURS));
         if (stale != null) {
           staleAfter =
-              staleHours(stale, toml.inputPositionOf("global." + STALE_AFTER_HOURS))
+              staleHours(stale, toml.inputPositionOf(TomlKeys.path("global." + STALE_AFTER_HOURS)))
                   .orElse(staleAfter);
         }
       } else {
-        error(toml.inputPositionOf("global"), "'global' must be a table: write [global]");
+        error(
+            toml.inputPositionOf(TomlKeys.path("global")),
+            "'global' must be a table: write [global]");
       }
     }
     SshTable.Settings ssh = sshTable(toml, SSH, SshTable.Settings.NONE);
@@ -168,12 +170,12 @@ public final class ConfigLoader {
    * alone when there is none.
    */
   private SshTable.Settings sshTable(TomlTable table, String key, SshTable.Settings below) {
-    if (!table.contains(key)) {
+    if (!table.contains(TomlKeys.path(key))) {
       return below;
     }
-    if (!(table.get(key) instanceof TomlTable ssh)) {
+    if (!(table.get(TomlKeys.path(key)) instanceof TomlTable ssh)) {
       error(
-          table.inputPositionOf(key),
+          table.inputPositionOf(TomlKeys.path(key)),
           "'"
               + key
               + "' must be a table of ssh settings: write [ssh], or [backup_pairs.ssh] after a"
@@ -187,15 +189,16 @@ public final class ConfigLoader {
 
   private List<Pair> pairs(TomlParseResult toml, Duration staleAfter, SshTable.Settings ssh) {
     List<Pair> pairs = new ArrayList<>();
-    if (!toml.contains("backup_pairs")) {
+    if (!toml.contains(TomlKeys.path("backup_pairs"))) {
       error(
           null,
           "no backup pairs: add at least one [[backup_pairs]] table (see the shipped backup_config.toml)");
       return pairs;
     }
-    if (!(toml.get("backup_pairs") instanceof TomlArray array) || !allTables(array)) {
+    if (!(toml.get(TomlKeys.path("backup_pairs")) instanceof TomlArray array)
+        || !allTables(array)) {
       error(
-          toml.inputPositionOf("backup_pairs"),
+          toml.inputPositionOf(TomlKeys.path("backup_pairs")),
           "'backup_pairs' must be tables: write [[backup_pairs]]");
       return pairs;
     }
@@ -212,10 +215,11 @@ public final class ConfigLoader {
       if (pair == null) {
         continue;
       }
-      TomlPosition first = names.putIfAbsent(pair.name(), table.inputPositionOf("name"));
+      TomlPosition first =
+          names.putIfAbsent(pair.name(), table.inputPositionOf(TomlKeys.path("name")));
       if (first != null) {
         error(
-            table.inputPositionOf("name"),
+            table.inputPositionOf(TomlKeys.path("name")),
             "duplicate pair name '" + pair.name() + "' (first used at line " + first.line() + ")");
       }
       claim(dirs, pair.sourceHost(), pair.source(), pair, "source", table);
@@ -225,8 +229,22 @@ public final class ConfigLoader {
     return pairs;
   }
 
-  /** A directory on a machine: the same path on two machines is two directories. */
-  private record Directory(String machine, Path path) {}
+  /**
+   * A directory on a machine: the same path on two machines is two directories. Its equality is
+   * written out because the record's generated one is linked through invokedynamic at first use,
+   * which cost every run about 10 ms cold (this is the only record a run hashes before scanning).
+   */
+  private record Directory(String machine, Path path) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Directory d && machine.equals(d.machine) && path.equals(d.path);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * machine.hashCode() + path.hashCode();
+    }
+  }
 
   /**
    * Two pairs sharing a snapshot or backup directory would purge each other's snapshots; two
@@ -240,7 +258,7 @@ public final class ConfigLoader {
             new Directory(host.machine(), path), "'" + key + "' of pair '" + pair.name() + "'");
     if (owner != null && !owner.endsWith("pair '" + pair.name() + "'")) {
       error(
-          table.inputPositionOf(key),
+          table.inputPositionOf(TomlKeys.path(key)),
           key
               + " "
               + dir
@@ -264,28 +282,29 @@ public final class ConfigLoader {
       if (!known.contains(key)) {
         String hint =
             Spelling.closest(key, known).map(k -> " (did you mean '" + k + "'?)").orElse("");
-        error(
-            table.inputPositionOf(TomlQuoting.key(key)),
-            "unknown key '" + prefix + key + "'" + hint);
+        error(table.inputPositionOf(List.of(key)), "unknown key '" + prefix + key + "'" + hint);
       }
     }
   }
 
   private boolean bool(TomlTable table, String dotted) {
-    if (!table.contains(dotted)) {
+    if (!table.contains(TomlKeys.path(dotted))) {
       return false;
     }
-    if (table.get(dotted) instanceof Boolean b) {
+    if (table.get(TomlKeys.path(dotted)) instanceof Boolean b) {
       return b;
     }
     error(
-        table.inputPositionOf(dotted),
-        "'" + dotted + "' must be true or false, not " + TomlTypes.describe(table.get(dotted)));
+        table.inputPositionOf(TomlKeys.path(dotted)),
+        "'"
+            + dotted
+            + "' must be true or false, not "
+            + TomlTypes.describe(table.get(TomlKeys.path(dotted))));
     return false;
   }
 
   private Optional<Path> absolutePath(TomlTable table, String dotted) {
-    Object value = table.get(dotted);
+    Object value = table.get(TomlKeys.path(dotted));
     if (value == null) {
       return Optional.empty();
     }
@@ -299,7 +318,7 @@ public final class ConfigLoader {
               + "' must be an absolute path (starting with /), not "
               + TomlTypes.describe(value));
     } catch (IllegalArgumentException e) {
-      error(table.inputPositionOf(dotted), e.getMessage());
+      error(table.inputPositionOf(TomlKeys.path(dotted)), e.getMessage());
       return Optional.empty();
     }
   }
@@ -388,7 +407,7 @@ public final class ConfigLoader {
 
     Pair read() {
       for (String key : PAIR_KEYS) {
-        if (!table.contains(key)) {
+        if (!table.contains(TomlKeys.path(key))) {
           fail(where, "backup pair is missing the key '" + key + "'");
         }
       }
@@ -397,7 +416,7 @@ public final class ConfigLoader {
           || ".".equals(name)
           || "..".equals(name)) {
         fail(
-            table.inputPositionOf("name"),
+            table.inputPositionOf(TomlKeys.path("name")),
             "pair name '"
                 + name
                 + "' may only use letters, digits, '.', '_' and '-' (1 to 64 of them, not '.' or '..')");
@@ -419,10 +438,11 @@ public final class ConfigLoader {
       Retention targetKeep = retention("target_retention_days", "target_retention_count");
       boolean beforeUpgrade = bool("snapshot_before_upgrade");
       Duration staleAfter = defaultStaleAfter;
-      if (table.contains(STALE_AFTER_HOURS)) {
+      if (table.contains(TomlKeys.path(STALE_AFTER_HOURS))) {
         Optional<Duration> own =
             loader.staleHours(
-                table.get(STALE_AFTER_HOURS), table.inputPositionOf(STALE_AFTER_HOURS));
+                table.get(TomlKeys.path(STALE_AFTER_HOURS)),
+                table.inputPositionOf(TomlKeys.path(STALE_AFTER_HOURS)));
         ok &= own.isPresent();
         staleAfter = own.orElse(staleAfter);
       }
@@ -430,7 +450,7 @@ public final class ConfigLoader {
           && source.equals(target)
           && sourceHost.machine().equals(targetHost.machine())) {
         fail(
-            table.inputPositionOf("target"),
+            table.inputPositionOf(TomlKeys.path("target")),
             "target must not be the same directory as source ("
                 + sourceHost.show(source)
                 + "): backups belong on another filesystem");
@@ -468,7 +488,7 @@ public final class ConfigLoader {
     private void checkHosts(Where volume, Where source, Where target) {
       if (!volume.machine().equals(source.machine())) {
         fail(
-            table.inputPositionOf("source"),
+            table.inputPositionOf(TomlKeys.path("source")),
             "original_volume and source must be on the same machine (a snapshot is taken where its"
                 + " volume is), but original_volume is "
                 + onMachine(volume)
@@ -477,7 +497,7 @@ public final class ConfigLoader {
                 + ": write both as paths, or both as ssh:// URLs of the same user, host and port");
       } else if (source.remote().isPresent() && target.remote().isPresent()) {
         fail(
-            table.inputPositionOf("target"),
+            table.inputPositionOf(TomlKeys.path("target")),
             "source and target are both on other machines ("
                 + source.machine().get()
                 + ", "
@@ -485,12 +505,12 @@ public final class ConfigLoader {
                 + "): backup-tool does not relay a backup between two other machines; run it on"
                 + " one of them, with the other side as its ssh:// side");
       }
-      if (table.contains(SSH)
+      if (table.contains(TomlKeys.path(SSH))
           && source.remote().isEmpty()
           && target.remote().isEmpty()
           && volume.remote().isEmpty()) {
         fail(
-            table.inputPositionOf(SSH),
+            table.inputPositionOf(TomlKeys.path(SSH)),
             "the pair's ssh settings would not be used: none of its sides is an ssh:// URL");
       }
     }
@@ -510,12 +530,14 @@ public final class ConfigLoader {
         return path == null ? null : new Where(path, Optional.empty());
       }
       SshLocation.Parsed parsed = SshLocation.parse(text);
-      parsed.problems().forEach(p -> fail(table.inputPositionOf(key), "'" + key + "': " + p));
+      parsed
+          .problems()
+          .forEach(p -> fail(table.inputPositionOf(TomlKeys.path(key)), "'" + key + "': " + p));
       return parsed.location().map(l -> new Where(Path.of(l.path()), Optional.of(l))).orElse(null);
     }
 
     private String string(String key) {
-      Object value = table.get(key);
+      Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return null;
       }
@@ -523,14 +545,14 @@ public final class ConfigLoader {
         return s;
       }
       fail(
-          table.inputPositionOf(key),
+          table.inputPositionOf(TomlKeys.path(key)),
           "'" + key + "' must be a string, not " + TomlTypes.describe(value));
       return null;
     }
 
     /** An optional true/false key: false when absent. */
     private boolean bool(String key) {
-      Object value = table.get(key);
+      Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return false;
       }
@@ -538,7 +560,7 @@ public final class ConfigLoader {
         return b;
       }
       fail(
-          table.inputPositionOf(key),
+          table.inputPositionOf(TomlKeys.path(key)),
           "'" + key + "' must be true or false, not " + TomlTypes.describe(value));
       return false;
     }
@@ -547,7 +569,7 @@ public final class ConfigLoader {
       try {
         return absolute(key, text);
       } catch (IllegalArgumentException e) {
-        fail(table.inputPositionOf(key), e.getMessage());
+        fail(table.inputPositionOf(TomlKeys.path(key)), e.getMessage());
         return null;
       }
     }
@@ -559,19 +581,19 @@ public final class ConfigLoader {
     }
 
     private Integer integer(String key, int min, int max) {
-      Object value = table.get(key);
+      Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return null;
       }
       if (!(value instanceof Long n)) {
         fail(
-            table.inputPositionOf(key),
+            table.inputPositionOf(TomlKeys.path(key)),
             "'" + key + "' must be a whole number, not " + TomlTypes.describe(value));
         return null;
       }
       if (n < min || n > max) {
         fail(
-            table.inputPositionOf(key),
+            table.inputPositionOf(TomlKeys.path(key)),
             "'" + key + "' must be between " + min + " and " + max + ", not " + n);
         return null;
       }

@@ -190,8 +190,13 @@ final class SshTable {
 
     private void typeError(String key, String expected) {
       loader.error(
-          table.inputPositionOf(key),
-          "'" + key(key) + "' must be " + expected + ", not " + TomlTypes.describe(table.get(key)));
+          table.inputPositionOf(TomlKeys.path(key)),
+          "'"
+              + key(key)
+              + "' must be "
+              + expected
+              + ", not "
+              + TomlTypes.describe(table.get(TomlKeys.path(key))));
     }
 
     Optional<Path> path(String key) {
@@ -202,13 +207,13 @@ final class SshTable {
       try {
         return Optional.of(ConfigLoader.absolute(key(key), text.get()));
       } catch (IllegalArgumentException e) {
-        loader.error(table.inputPositionOf(key), e.getMessage());
+        loader.error(table.inputPositionOf(TomlKeys.path(key)), e.getMessage());
         return Optional.empty();
       }
     }
 
     Optional<String> string(String key) {
-      Object value = table.get(key);
+      Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return Optional.empty();
       }
@@ -220,7 +225,7 @@ final class SshTable {
     }
 
     Optional<List<String>> strings(String key) {
-      Object value = table.get(key);
+      Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return Optional.empty();
       }
@@ -240,7 +245,7 @@ final class SshTable {
     }
 
     Optional<Boolean> bool(String key) {
-      Object value = table.get(key);
+      Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return Optional.empty();
       }
@@ -252,7 +257,7 @@ final class SshTable {
     }
 
     OptionalInt integer(String key, int min, int max) {
-      Object value = table.get(key);
+      Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return OptionalInt.empty();
       }
@@ -262,7 +267,7 @@ final class SshTable {
       }
       if (n < min || n > max) {
         loader.error(
-            table.inputPositionOf(key),
+            table.inputPositionOf(TomlKeys.path(key)),
             "'" + key(key) + "' must be between " + min + " and " + max + ", not " + n);
         return OptionalInt.empty();
       }
@@ -281,7 +286,8 @@ final class SshTable {
         return value;
       }
       List<String> problems = options.apply(value.get()).problems();
-      problems.forEach(p -> loader.error(table.inputPositionOf(key), "'" + key(key) + "': " + p));
+      problems.forEach(
+          p -> loader.error(table.inputPositionOf(TomlKeys.path(key)), "'" + key(key) + "': " + p));
       return problems.isEmpty() ? value : Optional.empty();
     }
   }

@@ -35,6 +35,9 @@ final class TargetForecast {
         snapshots.stream()
             .filter(s -> waiting(scan, s) && !taken.contains(s.name().text()))
             .toList();
+    if (arriving.isEmpty()) {
+      return; // nothing waits: the rule's verdicts on the backups alone would all be dropped
+    }
     Set<Snapshot> isArriving = new HashSet<>(arriving);
     // The order they will have on the target, where they keep their names: the one order of
     // snapshots and backups (a name on the target is never taken twice, so generations, which
