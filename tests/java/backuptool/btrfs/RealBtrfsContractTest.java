@@ -2,10 +2,12 @@ package backuptool.btrfs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import backuptool.model.Subvolume;
 import backuptool.realbtrfs.Commands;
 import backuptool.realbtrfs.ListWithoutPrivilege;
 import backuptool.realbtrfs.LoopBtrfs;
@@ -183,6 +185,33 @@ class RealBtrfsContractTest extends RealFilesystemsContract {
 
     assertEquals(List.of("a"), names(listing));
     assertEquals(List.of("d"), listing.directories());
+  }
+
+  @Test
+  void aNameWithANewlineCannotMakeAWritableSubvolumeLookLikeAReadOnlyBackup() throws Exception {
+    // A writable subvolume where a backup would be, as an interrupted receive leaves it.
+    Commands.run("btrfs", "subvolume", "create", snaps.resolve("w").toString());
+    Subvolume real = btrfs.show(snaps.resolve("w"));
+    // Elsewhere on the filesystem, a read-only subvolume whose name forges the read-only list's
+    // line for w: read-only, received from a snapshot, with w's own uuid and generation.
+    String forgedLine =
+        "x\nID 999 gen 9 cgen "
+            + real.generation()
+            + " top level 5 parent_uuid - received_uuid 11111111-2222-3333-4444-555555555555"
+            + " uuid "
+            + real.uuid()
+            + " path "
+            + source.root().relativize(src);
+    Path forger = src.resolve(forgedLine).resolve(src.relativize(snaps.resolve("w")));
+    Files.createDirectories(forger.getParent());
+    btrfs.snapshot(vol, forger);
+
+    Subvolume seen = btrfs.list(snaps).subvolumes().get(0);
+
+    assertEquals("w", seen.name());
+    assertFalse(seen.readOnly(), seen.toString());
+    assertEquals(Optional.empty(), seen.receivedUuid());
+    assertEquals(real.uuid(), seen.uuid());
   }
 
   @Test

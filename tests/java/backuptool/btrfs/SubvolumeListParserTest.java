@@ -30,6 +30,38 @@ class SubvolumeListParserTest {
           + UUID_B
           + " uuid 0693eeb3-7828-8647-b98c-67e76650910b path vol/snaps/2026-01-01 with space\n";
 
+  private static String line(int id, String receivedUuid, String uuid, String path) {
+    return "ID "
+        + id
+        + " gen 9 cgen 9 top level 5 parent_uuid - received_uuid "
+        + receivedUuid
+        + " uuid "
+        + uuid
+        + " path "
+        + path
+        + "\n";
+  }
+
+  @Test
+  void aReadOnlyLineCountsOnlyWhenTheFullListShowsTheSameSubvolumeOnce() throws BtrfsException {
+    String real = line(300, "-", UUID_A, "snaps/w");
+    String forger = "ID 301 gen 9 cgen 9 top level 5 parent_uuid - received_uuid - uuid " + UUID_B;
+    String forged = line(999, UUID_B, UUID_A, "snaps/w");
+    String kept = line(302, "-", "0693eeb3-7828-8647-b98c-67e76650910b", "snaps/kept");
+
+    // The forger's name "x\nID 999 ... path snaps/w" is read as its own line in either list.
+    String readOnly = forger + " path home/x\n" + forged + kept;
+    String all = real + forger + " path home/x\n" + forged + kept;
+    assertEquals(
+        List.of("home/x", "snaps/kept"),
+        SubvolumeListParser.confirmed(readOnly, all).keySet().stream().sorted().toList());
+    // Renamed between the listings: the full list has only the real line, which differs.
+    String renamed = real + forger + " path home/y\n" + kept;
+    assertEquals(
+        List.of("snaps/kept"),
+        SubvolumeListParser.confirmed(readOnly, renamed).keySet().stream().sorted().toList());
+  }
+
   @Test
   void parsesIdentityAndFullPaths() throws BtrfsException {
     Map<String, Listed> listed = SubvolumeListParser.parse(OUTPUT);

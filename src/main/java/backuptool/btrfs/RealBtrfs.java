@@ -303,16 +303,18 @@ public final class RealBtrfs implements Btrfs {
 
   /**
    * Subvolume {@code entry}: from the filesystem's read-only listing (one {@code btrfs subvolume
-   * list -r} per filesystem, cached until this instance changes something), which holds every
-   * snapshot and backup; anything it lacks (writable, or created since) is asked with one {@code
-   * btrfs subvolume show}.
+   * list -r} per filesystem, confirmed by the full list, both cached until this instance changes
+   * something), which holds every snapshot and backup; anything it lacks (writable, created since,
+   * or not confirmed) is asked with one {@code btrfs subvolume show}.
    */
   private Subvolume subvolume(Mount mount, String inFilesystem, Path entry, String name)
       throws BtrfsException {
     Map<String, Listed> readOnly = subvolumesByFilesystem.get(mount.source());
     if (readOnly == null) {
       readOnly =
-          SubvolumeListParser.parse(Processes.run(BtrfsCommands.listReadOnly(mount.point())));
+          SubvolumeListParser.confirmed(
+              Processes.run(BtrfsCommands.listReadOnly(mount.point())),
+              Processes.run(BtrfsCommands.listAll(mount.point())));
       subvolumesByFilesystem.put(mount.source(), readOnly);
     }
     Listed l = readOnly.get(inFilesystem);

@@ -1,8 +1,10 @@
 package backuptool.btrfs;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Parses the output of {@link BtrfsCommands#listReadOnly} (btrfs-progs 6.2 has no JSON output for
@@ -37,13 +39,26 @@ public final class SubvolumeListParser {
    * another subvolume's line.
    */
   public static Map<String, Listed> parse(String output) throws BtrfsException {
+    Set<String> twice = new HashSet<>();
+    Map<String, Listed> byPath = parse(output, twice);
+    if (!twice.isEmpty()) {
+      throw new BtrfsException(
+          "btrfs subvolume list shows "
+              + twice.iterator().next()
+              + " twice; refusing to guess which is real");
+    }
+    return byPath;
+  }
+
+  /** The listed subvolumes by path, but those listed twice, whose paths go to {@code twice}. */
+  private static Map<String, Listed> parse(String output, Set<String> twice) throws BtrfsException {
     Map<String, Listed> byPath = new HashMap<>();
     Fields current = null;
     StringBuilder path = new StringBuilder();
     for (String line : output.split("\n", -1)) {
       Fields m = fields(line);
       if (m != null) {
-        add(byPath, current, path);
+        add(byPath, twice, current, path);
         current = m;
         path.setLength(0);
         path.append(m.path());
@@ -53,12 +68,42 @@ public final class SubvolumeListParser {
         throw new BtrfsException("unexpected line in btrfs subvolume list output: " + line);
       }
     }
-    add(byPath, current, path);
+    add(byPath, twice, current, path);
+    byPath.keySet().removeAll(twice);
     return byPath;
   }
 
-  private static void add(Map<String, Listed> byPath, Fields m, StringBuilder rawPath)
+  /**
+   * The read-only subvolumes of {@code readOnlyOutput} ({@link BtrfsCommands#listReadOnly}) that
+   * {@code allOutput} ({@link BtrfsCommands#listAll}, of the same filesystem) lists the same: same
+   * path, uuid, parent, received uuid and generation. A line of the read-only list can be forged by
+   * a subvolume name with a newline (a read-only subvolume anywhere on the filesystem, made by any
+   * user who may create one), and naming a writable subvolume, say an interrupted receive, it would
+   * pass that as a finished backup: in the full list the real subvolume has its own line under that
+   * path, so the forgery is shown twice there and refused, or, were the name changed between the
+   * two listings, differs from it. What is left out is asked of the subvolume itself (so a forgery
+   * costs its author one {@code btrfs subvolume show} of ours, and fails no run).
+   */
+  public static Map<String, Listed> confirmed(String readOnlyOutput, String allOutput)
       throws BtrfsException {
+    Set<String> twice = new HashSet<>();
+    Map<String, Listed> all = parse(allOutput, twice);
+    Map<String, Listed> confirmed = new HashMap<>();
+    for (Listed l : parse(readOnlyOutput, twice).values()) {
+      Listed same = all.get(l.path());
+      if (same != null
+          && same.uuid().equals(l.uuid())
+          && same.parentUuid().equals(l.parentUuid())
+          && same.receivedUuid().equals(l.receivedUuid())
+          && same.generation() == l.generation()) {
+        confirmed.put(l.path(), l);
+      }
+    }
+    return confirmed;
+  }
+
+  private static void add(
+      Map<String, Listed> byPath, Set<String> twice, Fields m, StringBuilder rawPath) {
     if (m == null) {
       return;
     }
@@ -77,8 +122,7 @@ public final class SubvolumeListParser {
             absentIfDash(m.receivedUuid()),
             Long.parseLong(m.cgen()));
     if (byPath.putIfAbsent(path, listed) != null) {
-      throw new BtrfsException(
-          "btrfs subvolume list shows " + path + " twice; refusing to guess which is real");
+      twice.add(path);
     }
   }
 

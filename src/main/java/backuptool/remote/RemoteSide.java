@@ -174,17 +174,20 @@ final class RemoteSide {
 
   /**
    * From the filesystem's read-only listing (one {@code btrfs subvolume list -r} per filesystem,
-   * cached until something changes), which holds every snapshot and backup; anything it lacks
-   * (writable, or created since) is asked with one {@code btrfs subvolume show}. {@code dir} is
-   * where the listing is asked: any path on the filesystem will do, and the filter allows the
-   * pair's own directories.
+   * confirmed by the full list, both cached until something changes), which holds every snapshot
+   * and backup; anything it lacks (writable, created since, or not confirmed) is asked with one
+   * {@code btrfs subvolume show}. {@code dir} is where the listing is asked: any path on the
+   * filesystem will do, and the filter allows the pair's own directories.
    */
   private Subvolume subvolume(
       Mounts.Mount mount, Path dir, String inFilesystem, Path entry, String name)
       throws BtrfsException {
     Map<String, Listed> readOnly = readOnlyByFilesystem.get(mount.source());
     if (readOnly == null) {
-      readOnly = SubvolumeListParser.parse(connection.run(RemoteCommands.listReadOnly(dir)));
+      readOnly =
+          SubvolumeListParser.confirmed(
+              connection.run(RemoteCommands.listReadOnly(dir)),
+              connection.run(RemoteCommands.listAll(dir)));
       readOnlyByFilesystem.put(mount.source(), readOnly);
     }
     Listed l = readOnly.get(inFilesystem);
