@@ -131,20 +131,26 @@ final class WatchedPipe {
     long bytes = w.bytes;
     if (reaped.isPresent()) {
       bytes = Math.max(bytes, reaped.getAsLong()); // never below a count the process showed
-    } else if (counted == Programs.Counted.FIRST_WRITES
-        && jvmBefore.isPresent()
+    } else if (jvmBefore.isPresent()
         && threadBefore.isPresent()
         && threadAfter.isPresent()
         && jvmAfter.isPresent()
         && w.ownKnown) {
-      // Writes are rare in a JVM: the whole run's window will do for a send that ends first.
+      // Writes are rare in a JVM: the whole run's window will do for a send that ends first. So it
+      // does for a receive that was reaped before the send's end was seen (a stream of a few
+      // kilobytes, under load), less what this thread read meanwhile (its /proc readings): a
+      // little above the stream (what other threads read), where the last poll may be 0.
+      boolean writes = counted == Programs.Counted.FIRST_WRITES;
+      long thread =
+          (writes ? threadAfter : counter(THIS_THREAD, field)).orElse(threadAfter.getAsLong())
+              - threadBefore.getAsLong();
       long whole =
           jvmAfter.getAsLong()
               - jvmBefore.getAsLong()
-              - (threadAfter.getAsLong() - threadBefore.getAsLong())
+              - thread
               - w.own
               - drained
-              - 2 * LaunchWrites.perChild().orElse(0);
+              - (writes ? 2 * LaunchWrites.perChild().orElse(0) : 0);
       bytes = Math.max(bytes, whole);
     }
     return new Programs.Piped(

@@ -38,6 +38,15 @@ final class RemoteSide {
   private Fstab fstab;
   private final Map<String, Map<String, Listed>> readOnlyByFilesystem = new HashMap<>();
   private final Map<String, Set<String>> uuidsByFilesystem = new HashMap<>();
+
+  /**
+   * Paths resolved by {@code realpath} in this run. Each costs a round trip, and a run asks the
+   * same directories several times (the checks, the listing, the check of a new backup in it); what
+   * the tool changes (subvolumes in those directories) never changes how a directory above them
+   * resolves.
+   */
+  private final Map<Path, Path> realPaths = new HashMap<>();
+
   private volatile boolean aborted;
 
   RemoteSide(Connection connection) {
@@ -77,10 +86,12 @@ final class RemoteSide {
           "cannot inspect " + show(path) + ": unexpected output of stat: " + stat.out(), e);
     }
     boolean symlink = (mode & S_IFMT) == S_IFLNK;
-    // A symlink's own filesystem is its directory's; realpath would follow it.
+    // A symlink's own filesystem is its directory's; realpath would follow it. Anything else in a
+    // directory resolved before resolves as that directory and its name.
+    Path parent = path.getParent();
     Path real =
-        symlink && path.getParent() != null
-            ? realPath(path.getParent()).resolve(path.getFileName())
+        parent != null && (symlink || realPaths.containsKey(parent))
+            ? realPath(parent).resolve(path.getFileName())
             : realPath(path);
     Mounts.Mount mount = mounts().containing(real);
     PathInfo.Kind kind = symlink ? PathInfo.Kind.SYMLINK : PathInfo.Kind.OTHER;
@@ -94,19 +105,23 @@ final class RemoteSide {
   }
 
   Listing list(Path dir) throws BtrfsException {
-    Programs.Output resolved = connection.capture(RemoteCommands.realpath(dir));
-    if (resolved.exit() != 0) {
-      if (resolved.exit() != Connection.SSH_FAILED
-          && resolved.err().contains("No such file or directory")) {
-        throw new BtrfsException(show(dir) + " does not exist");
+    Path real = realPaths.get(dir);
+    if (real == null) {
+      Programs.Output resolved = connection.capture(RemoteCommands.realpath(dir));
+      if (resolved.exit() != 0) {
+        if (resolved.exit() != Connection.SSH_FAILED
+            && resolved.err().contains("No such file or directory")) {
+          throw new BtrfsException(show(dir) + " does not exist");
+        }
+        throw new BtrfsException(
+            "cannot read directory "
+                + show(dir)
+                + ": "
+                + connection.failure(
+                    RemoteCommands.realpath(dir), resolved.exit(), resolved.err()));
       }
-      throw new BtrfsException(
-          "cannot read directory "
-              + show(dir)
-              + ": "
-              + connection.failure(RemoteCommands.realpath(dir), resolved.exit(), resolved.err()));
+      real = resolved(dir, resolvedPath(resolved.out(), dir));
     }
-    Path real = resolvedPath(resolved.out(), dir);
     PathInfo info = inspect(real);
     if (!info.isDirectory()) {
       throw new BtrfsException(show(dir) + " is not a directory");
@@ -340,6 +355,10 @@ final class RemoteSide {
   }
 
   private Path realPath(Path path) throws BtrfsException {
+    Path known = realPaths.get(path);
+    if (known != null) {
+      return known;
+    }
     Programs.Output o = connection.capture(RemoteCommands.realpath(path));
     if (o.exit() != 0) {
       throw new BtrfsException(
@@ -348,7 +367,14 @@ final class RemoteSide {
               + ": "
               + connection.failure(RemoteCommands.realpath(path), o.exit(), o.err()));
     }
-    return resolvedPath(o.out(), path);
+    return resolved(path, resolvedPath(o.out(), path));
+  }
+
+  /** Remembers that {@code path} resolves to {@code real} (which resolves to itself). */
+  private Path resolved(Path path, Path real) {
+    realPaths.put(path, real);
+    realPaths.put(real, real);
+    return real;
   }
 
   private Path resolvedPath(String out, Path path) throws BtrfsException {
