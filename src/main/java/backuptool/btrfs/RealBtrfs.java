@@ -311,10 +311,12 @@ public final class RealBtrfs implements Btrfs {
       throws BtrfsException {
     Map<String, Listed> readOnly = subvolumesByFilesystem.get(mount.source());
     if (readOnly == null) {
+      Path point = mount.point();
+      Meanwhile<String> all =
+          Meanwhile.start(() -> Processes.run(BtrfsCommands.listAll(point)), "list-all");
       readOnly =
           SubvolumeListParser.confirmed(
-              Processes.run(BtrfsCommands.listReadOnly(mount.point())),
-              Processes.run(BtrfsCommands.listAll(mount.point())));
+              Processes.run(BtrfsCommands.listReadOnly(point)), all.get());
       subvolumesByFilesystem.put(mount.source(), readOnly);
     }
     Listed l = readOnly.get(inFilesystem);
