@@ -36,10 +36,13 @@ final class ToolProcess implements AutoCloseable {
       Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   /**
-   * Bit of SIGINT in /proc/PID/status SigIgn. A child inherits ignored signals through exec: if
-   * this JVM was started with SIGINT ignored (a background job of a non-interactive shell), the
-   * tool would be too, and the JVM then keeps it ignored; {@code env --default-signal} undoes that.
+   * Bits of SIGHUP and SIGINT in /proc/PID/status SigIgn. A child inherits ignored signals through
+   * exec: if this JVM was started with one ignored (SIGINT: a background job of a non-interactive
+   * shell; SIGHUP: under nohup), the tool would be too, and the JVM then keeps it ignored, as it
+   * should; {@code env --default-signal} undoes that for the tests of what the signals do.
    */
+  private static final long SIGHUP_BIT = 1L << (1 - 1);
+
   private static final long SIGINT_BIT = 1L << (2 - 1);
 
   private final AtomicInteger runs = new AtomicInteger();
@@ -152,8 +155,9 @@ final class ToolProcess implements AutoCloseable {
       throws IOException {
     int n = runs.incrementAndGet();
     List<String> command = new ArrayList<>(prefix);
-    if (sigintIgnoredHere()) {
-      command.addAll(List.of("env", "--default-signal=INT"));
+    long ignored = ignoredHere();
+    if ((ignored & (SIGHUP_BIT | SIGINT_BIT)) != 0) {
+      command.addAll(List.of("env", "--default-signal=HUP,INT"));
     }
     command.addAll(
         List.of(
@@ -357,17 +361,18 @@ final class ToolProcess implements AutoCloseable {
     }
   }
 
-  private static boolean sigintIgnoredHere() {
+  /** The signals this JVM ignores, as the SigIgn mask of /proc/self/status (0 if unknown). */
+  private static long ignoredHere() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("SigIgn:")) {
-          return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & SIGINT_BIT) != 0;
+          return Long.parseUnsignedLong(line.substring(7).trim(), 16);
         }
       }
     } catch (IOException | NumberFormatException e) {
-      return false;
+      return 0;
     }
-    return false;
+    return 0;
   }
 
   static void pause(long millis) {
