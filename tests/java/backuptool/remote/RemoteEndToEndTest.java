@@ -358,23 +358,28 @@ class RemoteEndToEndTest {
         "the host's key was added");
   }
 
+  /**
+   * The restricted key's line: {@code filter} for {@code push}'s backups and {@code pull}'s host.
+   */
+  private static String restrictedKeyLine(Path filter, Dirs push, Dirs pull) throws IOException {
+    return server.authorizedKeysLine(
+        restrictedKey,
+        SshServer.forcedCommand(
+            List.of(
+                filter.toString(),
+                "--target-root",
+                push.backups().toString(),
+                "--source-root",
+                pull.snaps().toString(),
+                "--volume",
+                pull.volume().toString())));
+  }
+
   @Test
   void theRestrictedKeyDoesAFullPushAndPullCycle() throws Exception {
     Dirs push = dirs(here, there, " pushed; $(x)");
     Dirs pull = dirs(there, here, "-pulled");
-    Path filter = SshFilterTest.FILTER;
-    authorize(
-        server.authorizedKeysLine(
-            restrictedKey,
-            SshServer.forcedCommand(
-                List.of(
-                    filter.toString(),
-                    "--target-root",
-                    push.backups().toString(),
-                    "--source-root",
-                    pull.snaps().toString(),
-                    "--volume",
-                    pull.volume().toString()))));
+    authorize(restrictedKeyLine(SshFilterTest.FILTER, push, pull));
     String config =
         ssh(restrictedKey, server.knownHosts()) + pushToml(push, 1) + "\n" + pullToml(pull, 1);
     for (int hour = 0; hour < 3; hour++) {
@@ -414,20 +419,7 @@ class RemoteEndToEndTest {
     Files.copy(SshFilterTest.FILTER, filter, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.setPosixFilePermissions(
         filter, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    server.authorize(
-        user,
-        List.of(
-            server.authorizedKeysLine(
-                restrictedKey,
-                SshServer.forcedCommand(
-                    List.of(
-                        filter.toString(),
-                        "--target-root",
-                        push.backups().toString(),
-                        "--source-root",
-                        pull.snaps().toString(),
-                        "--volume",
-                        pull.volume().toString())))));
+    server.authorize(user, List.of(restrictedKeyLine(filter, push, pull)));
     String config = sshWithSudo(restrictedKey, user) + pushToml(push, 1) + "\n" + pullToml(pull, 1);
     long before = server.acceptedConnections();
     for (int hour = 0; hour < 2; hour++) {
