@@ -10,9 +10,7 @@ import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.Listing;
 import backuptool.btrfs.RealBtrfs;
 import backuptool.cli.Environment;
-import backuptool.cli.Interruption;
-import backuptool.cli.Privileges;
-import backuptool.journal.FileReceiveJournal;
+import backuptool.hosts.Remotes;
 import backuptool.model.Subvolume;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,18 +83,7 @@ class EndToEndTest {
   }
 
   private Environment environment() {
-    return new Environment(
-        btrfs,
-        new FileReceiveJournal(),
-        clock,
-        Interruption.none(),
-        work,
-        work.resolve("none.toml"),
-        work.resolve("locks"),
-        Privileges.root(),
-        false,
-        System::nanoTime,
-        false);
+    return InProcess.environment(btrfs, clock, work, Remotes.NONE);
   }
 
   private Map<String, Subvolume> list(Path dir) throws BtrfsException {

@@ -2,14 +2,20 @@ package backuptool.realbtrfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import backuptool.btrfs.Btrfs;
 import backuptool.cli.Cli;
 import backuptool.cli.Environment;
+import backuptool.cli.Interruption;
+import backuptool.cli.Privileges;
+import backuptool.hosts.Remotes;
+import backuptool.journal.FileReceiveJournal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.stream.Stream;
 
 /**
@@ -18,6 +24,27 @@ import java.util.stream.Stream;
  */
 public final class InProcess {
   private InProcess() {}
+
+  /**
+   * The environment of an in-process run on real btrfs as root: the real journal, {@code clock}, no
+   * signals, {@code work} as working directory (its locks there, no system configuration) and
+   * {@code remotes} for other machines.
+   */
+  public static Environment environment(Btrfs btrfs, Clock clock, Path work, Remotes remotes) {
+    return new Environment(
+        btrfs,
+        new FileReceiveJournal(),
+        clock,
+        Interruption.none(),
+        work,
+        work.resolve("none.toml"),
+        work.resolve("locks"),
+        Privileges.root(),
+        false,
+        System::nanoTime,
+        false,
+        remotes);
+  }
 
   /** What a run printed, and its exit code. */
   public record Run(int exit, String out, String err) {}

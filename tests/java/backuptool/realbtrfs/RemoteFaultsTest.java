@@ -188,13 +188,11 @@ class RemoteFaultsTest {
     }
   }
 
-  @Test
-  void sigkillDuringAPushLeavesAPartialOnTheServerThatTheNextRunRemoves() throws Exception {
-    Dirs d = dirs(here, there.root());
-    Path config = config(d, true, 600);
-    ok(config, "--snapshot", "--pair", d.name());
-    String name = only(d.snaps()).name();
-
+  /**
+   * Starts a backup of {@code d}, SIGKILLs it once the receive of {@code name} has begun, and
+   * checks that no transfer goes on and that a partial backup was left.
+   */
+  private void killMidTransfer(Path config, Dirs d, String name) throws Exception {
     ToolProcess.Running run = start(config, "--backup", "--pair", d.name());
     awaitExists(d.backups().resolve(name), run);
     ToolProcess.pause(200);
@@ -202,6 +200,16 @@ class RemoteFaultsTest {
     run.await();
     assertNoTransferRunsFor(d);
     assertPartial(d);
+  }
+
+  @Test
+  void sigkillDuringAPushLeavesAPartialOnTheServerThatTheNextRunRemoves() throws Exception {
+    Dirs d = dirs(here, there.root());
+    Path config = config(d, true, 600);
+    ok(config, "--snapshot", "--pair", d.name());
+    String name = only(d.snaps()).name();
+
+    killMidTransfer(config, d, name);
     assertEquals(1, journalRecords(), "the receive is recorded on this machine");
 
     ToolProcess.Result next = ok(config, "--backup", "--pair", d.name(), "-v");
@@ -222,13 +230,7 @@ class RemoteFaultsTest {
     ok(config, "--snapshot", "--pair", d.name());
     String name = only(d.snaps()).name();
 
-    ToolProcess.Running run = start(config, "--backup", "--pair", d.name());
-    awaitExists(d.backups().resolve(name), run);
-    ToolProcess.pause(200);
-    run.signal("KILL");
-    run.await();
-    assertNoTransferRunsFor(d);
-    assertPartial(d);
+    killMidTransfer(config, d, name);
 
     ToolProcess.Result next = ok(config, "--backup", "--pair", d.name());
     assertTrue(

@@ -9,9 +9,6 @@ import backuptool.TestConfigs;
 import backuptool.btrfs.BtrfsException;
 import backuptool.btrfs.RealBtrfs;
 import backuptool.cli.Environment;
-import backuptool.cli.Interruption;
-import backuptool.cli.Privileges;
-import backuptool.journal.FileReceiveJournal;
 import backuptool.model.Subvolume;
 import backuptool.realbtrfs.Commands;
 import backuptool.realbtrfs.InProcess;
@@ -112,19 +109,8 @@ class RemoteEndToEndTest {
   }
 
   private Environment environment() {
-    return new Environment(
-        btrfs,
-        new FileReceiveJournal(),
-        clock,
-        Interruption.none(),
-        work,
-        work.resolve("none.toml"),
-        work.resolve("locks"),
-        Privileges.root(),
-        false,
-        System::nanoTime,
-        false,
-        SshRemotes.with(server.client(List.of("ssh")), work.resolve("state")));
+    return InProcess.environment(
+        btrfs, clock, work, SshRemotes.with(server.client(List.of("ssh")), work.resolve("state")));
   }
 
   /** A live volume with data, an empty snapshot directory beside it, an empty backup directory. */

@@ -115,61 +115,13 @@ final class SshTable {
         r.path(IDENTITY_FILE),
         r.path(KNOWN_HOSTS_FILE),
         r.integer(PORT, 1, 65535),
-        r.checked(USER, r.string(USER), SshTable::withUser),
+        r.checked(USER, r.string(USER), SshOptions::userProblems),
         r.integer(CONNECT_TIMEOUT, 1, MAX_CONNECT_TIMEOUT),
-        r.checked(CIPHER, r.string(CIPHER), SshTable::withCipher),
+        r.checked(CIPHER, r.string(CIPHER), SshOptions::cipherProblems),
         r.bool(ACCEPT_NEW_HOST_KEYS),
         r.bool(SUDO),
-        r.checked(EXTRA_OPTIONS, r.strings(EXTRA_OPTIONS), SshTable::withExtraOptions),
+        r.checked(EXTRA_OPTIONS, r.strings(EXTRA_OPTIONS), SshOptions::extraOptionsProblems),
         r.seconds(STALL_TIMEOUT, MAX_STALL_TIMEOUT));
-  }
-
-  private static SshOptions withUser(String user) {
-    Settings n = Settings.NONE;
-    return new Settings(
-            n.identityFile(),
-            n.knownHostsFile(),
-            n.port(),
-            Optional.of(user),
-            n.connectTimeout(),
-            n.cipher(),
-            n.acceptNewHostKeys(),
-            n.sudo(),
-            n.extraOptions(),
-            n.stallTimeout())
-        .options();
-  }
-
-  private static SshOptions withCipher(String cipher) {
-    Settings n = Settings.NONE;
-    return new Settings(
-            n.identityFile(),
-            n.knownHostsFile(),
-            n.port(),
-            n.user(),
-            n.connectTimeout(),
-            Optional.of(cipher),
-            n.acceptNewHostKeys(),
-            n.sudo(),
-            n.extraOptions(),
-            n.stallTimeout())
-        .options();
-  }
-
-  private static SshOptions withExtraOptions(List<String> extra) {
-    Settings n = Settings.NONE;
-    return new Settings(
-            n.identityFile(),
-            n.knownHostsFile(),
-            n.port(),
-            n.user(),
-            n.connectTimeout(),
-            n.cipher(),
-            n.acceptNewHostKeys(),
-            n.sudo(),
-            Optional.of(extra),
-            n.stallTimeout())
-        .options();
   }
 
   /** Reads one table's keys, reporting each problem at its key. */
@@ -213,14 +165,26 @@ final class SshTable {
     }
 
     Optional<String> string(String key) {
+      return typed(key, String.class, "a string");
+    }
+
+    Optional<Boolean> bool(String key) {
+      return typed(key, Boolean.class, "true or false");
+    }
+
+    /**
+     * The value at {@code key} if it is a {@code type}; otherwise a type error (say {@code
+     * expected}).
+     */
+    private <T> Optional<T> typed(String key, Class<T> type, String expected) {
       Object value = table.get(TomlKeys.path(key));
       if (value == null) {
         return Optional.empty();
       }
-      if (value instanceof String s) {
-        return Optional.of(s);
+      if (type.isInstance(value)) {
+        return Optional.of(type.cast(value));
       }
-      typeError(key, "a string");
+      typeError(key, expected);
       return Optional.empty();
     }
 
@@ -241,18 +205,6 @@ final class SshTable {
         return Optional.of(List.copyOf(strings));
       }
       typeError(key, "a list of strings such as [\"IPQoS=throughput\"]");
-      return Optional.empty();
-    }
-
-    Optional<Boolean> bool(String key) {
-      Object value = table.get(TomlKeys.path(key));
-      if (value == null) {
-        return Optional.empty();
-      }
-      if (value instanceof Boolean b) {
-        return Optional.of(b);
-      }
-      typeError(key, "true or false");
       return Optional.empty();
     }
 
@@ -279,16 +231,16 @@ final class SshTable {
       return n.isPresent() ? Optional.of(Duration.ofSeconds(n.getAsInt())) : Optional.empty();
     }
 
-    /** {@code value}, unless the options it makes have problems, which are reported. */
+    /** {@code value}, unless {@code problems} finds some, which are reported at its key. */
     <T> Optional<T> checked(
-        String key, Optional<T> value, java.util.function.Function<T, SshOptions> options) {
+        String key, Optional<T> value, java.util.function.Function<T, List<String>> problems) {
       if (value.isEmpty()) {
         return value;
       }
-      List<String> problems = options.apply(value.get()).problems();
-      problems.forEach(
+      List<String> found = problems.apply(value.get());
+      found.forEach(
           p -> loader.error(table.inputPositionOf(TomlKeys.path(key)), "'" + key(key) + "': " + p));
-      return problems.isEmpty() ? value : Optional.empty();
+      return found.isEmpty() ? value : Optional.empty();
     }
   }
 }

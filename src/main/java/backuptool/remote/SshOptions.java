@@ -104,26 +104,46 @@ public record SshOptions(
     if (port.isPresent() && (port.getAsInt() < 1 || port.getAsInt() > 65535)) {
       problems.add("port " + port.getAsInt() + " is not from 1 to 65535");
     }
-    user.filter(u -> !USER.matcher(u).matches())
-        .ifPresent(
-            u ->
-                problems.add(
-                    "user "
-                        + Shown.text(u)
-                        + " is not a valid user name: use letters, digits, '_', '.' and '-',"
-                        + " not first '-'"));
+    user.ifPresent(u -> problems.addAll(userProblems(u)));
     if (connectTimeoutSeconds.isPresent() && connectTimeoutSeconds.getAsInt() < 1) {
       problems.add("connect_timeout must be at least 1 (seconds)");
     }
-    cipher
-        .filter(c -> !CIPHER.matcher(c).matches())
-        .ifPresent(
-            c ->
-                problems.add(
-                    "cipher "
-                        + Shown.text(c)
-                        + " is not a cipher name (see `ssh -Q cipher`), e.g."
-                        + " aes128-gcm@openssh.com"));
+    cipher.ifPresent(c -> problems.addAll(cipherProblems(c)));
+    problems.addAll(extraOptionsProblems(extraOptions));
+    if (serverAliveIntervalSeconds < 1 || serverAliveCountMax < 1) {
+      problems.add("the keep-alive interval and count must be at least 1");
+    }
+    if (controlPersistSeconds < 1) {
+      problems.add("the master connection must persist at least 1 second");
+    }
+    return List.copyOf(problems);
+  }
+
+  /** Why {@code user} cannot be a remote user name, if it cannot. */
+  public static List<String> userProblems(String user) {
+    if (USER.matcher(user).matches()) {
+      return List.of();
+    }
+    return List.of(
+        "user "
+            + Shown.text(user)
+            + " is not a valid user name: use letters, digits, '_', '.' and '-', not first '-'");
+  }
+
+  /** Why {@code cipher} cannot be given to {@code ssh -c}, if it cannot. */
+  public static List<String> cipherProblems(String cipher) {
+    if (CIPHER.matcher(cipher).matches()) {
+      return List.of();
+    }
+    return List.of(
+        "cipher "
+            + Shown.text(cipher)
+            + " is not a cipher name (see `ssh -Q cipher`), e.g. aes128-gcm@openssh.com");
+  }
+
+  /** Why each of {@code extraOptions} cannot be passed as {@code -o}, if one cannot. */
+  public static List<String> extraOptionsProblems(List<String> extraOptions) {
+    List<String> problems = new ArrayList<>();
     for (String option : extraOptions) {
       var m = OPTION.matcher(option);
       if (!m.matches() || RemoteShell.problem(option).isPresent()) {
@@ -140,13 +160,7 @@ public record SshOptions(
                 + ", which backup-tool sets itself (see the [ssh] keys in docs/remote.md)");
       }
     }
-    if (serverAliveIntervalSeconds < 1 || serverAliveCountMax < 1) {
-      problems.add("the keep-alive interval and count must be at least 1");
-    }
-    if (controlPersistSeconds < 1) {
-      problems.add("the master connection must persist at least 1 second");
-    }
-    return List.copyOf(problems);
+    return problems;
   }
 
   private static void absolute(String key, Path file, List<String> problems) {
