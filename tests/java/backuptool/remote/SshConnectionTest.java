@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import backuptool.btrfs.Programs;
 import backuptool.realbtrfs.RealBtrfsSupport;
 import backuptool.ssh.SshServer;
 import backuptool.ssh.SshSupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,6 +82,35 @@ class SshConnectionTest {
       assertEquals(0, unshared.run(List.of("true")).exit());
     }
     assertEquals(3, server.acceptedConnections() - without, "without a master, one each");
+  }
+
+  @Test
+  void whatIsReadAheadGoesThroughTheOneConnectionMadeAhead() throws Exception {
+    Path control = Files.createDirectory(server.dir().resolve("cm-ahead"));
+    SshHost host =
+        new SshHost(
+            Optional.empty(),
+            server.address(),
+            OptionalInt.empty(),
+            RemotePorts.options(server, key),
+            Duration.ofSeconds(30));
+    Connection c = new Connection(host, control, server.client(List.of("ssh")));
+    long before = server.acceptedConnections();
+    List<List<String>> reads = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      reads.add(List.of("printf", "%s", "read " + i));
+    }
+    c.readAhead(
+        List.of("printf", "%s", "first"), first -> first.equals("first") ? reads : List.of());
+    for (int i = 8; i >= 0; i--) {
+      Programs.Output o = c.capture(reads.get(i));
+      assertEquals(0, o.exit(), o.toString());
+      assertEquals("read " + i, o.out());
+    }
+    assertEquals("first", c.run(List.of("printf", "%s", "first")));
+    assertEquals(1, server.acceptedConnections() - before, "ten commands, one connection");
+    c.close();
+    assertEquals(0, sockets(control), "the master is gone");
   }
 
   @Test

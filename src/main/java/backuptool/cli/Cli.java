@@ -132,8 +132,14 @@ public final class Cli {
     LocalDateTime now = LocalDateTime.now(env.clock()).withNano(0);
     RunMetrics metrics =
         new RunMetrics(config, options.command().label(), command(options), env, err);
-    // Connections to other machines are made when first used, and all ended here.
+    // Connections to other machines start now, while this one is locked and scanned; ended here.
     try (Hosts hosts = env.remotes().open(env.btrfs(), env.journal(), pairs, config.stateDir())) {
+      hosts.connectAhead(
+          pairs,
+          switch (options.command()) {
+            case SNAPSHOT -> false; // only the snapshots' side
+            case BACKUP, PURGE, STATUS, CHECK -> true;
+          });
       return switch (options.command()) {
         case SNAPSHOT, BACKUP, PURGE ->
             lockedRun(options, config, pairs, now, env, hosts, out, err, metrics);
@@ -409,16 +415,14 @@ public final class Cli {
       case SNAPSHOT -> {
         SnapshotName name = SnapshotName.of(now, options.suffix());
         yield new Planned(
-            SnapshotPlanner.plan(
-                pairs.stream().map(p -> scanner.forSnapshot(p, name)).toList(), name, now),
-            List.of());
+            SnapshotPlanner.plan(scanner.forSnapshot(pairs, name), name, now), List.of());
       }
       case BACKUP -> {
-        List<PairScan> scans = pairs.stream().map(scanner::scan).toList();
+        List<PairScan> scans = scanner.scan(pairs);
         yield new Planned(BackupPlanner.plan(scans, now), scans);
       }
       case PURGE -> {
-        List<PairScan> scans = pairs.stream().map(scanner::scan).toList();
+        List<PairScan> scans = scanner.scan(pairs);
         yield new Planned(PurgePlanner.plan(scans, now), scans);
       }
     };

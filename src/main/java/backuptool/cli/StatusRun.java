@@ -31,7 +31,7 @@ final class StatusRun {
   private static Status scan(
       List<Pair> pairs, Map<String, String> busy, LocalDateTime now, Hosts hosts) {
     Scanner scanner = new Scanner(hosts, busy);
-    return Status.of(pairs.stream().map(scanner::scan).toList(), now);
+    return Status.of(scanner.scan(pairs), now);
   }
 
   private static Map<String, String> busy(List<Pair> pairs, Config config, Environment env) {

@@ -3,6 +3,8 @@ package backuptool.hosts;
 import backuptool.btrfs.Btrfs;
 import backuptool.journal.ReceiveJournal;
 import backuptool.model.Host;
+import backuptool.model.Pair;
+import java.util.List;
 
 /**
  * The hosts that one run touches: for each, the btrfs port that acts there and the journal of the
@@ -22,6 +24,20 @@ public interface Hosts extends AutoCloseable {
    * to}, and checks it there.
    */
   Btrfs transfer(Host from, Host to);
+
+  /**
+   * Starts connecting now to the other machines that scanning {@code pairs} will ask (their source
+   * sides, and their target sides when {@code targets}), alongside the work on this machine.
+   * Nothing to do on this machine alone.
+   */
+  default void connectAhead(List<Pair> pairs, boolean targets) {}
+
+  /**
+   * Starts reading now, on other machines, what scanning {@code pairs} will ask (their source
+   * sides, and their target sides when {@code targets}), alongside the work on this machine; to be
+   * called once the pairs are locked. Nothing to do on this machine alone.
+   */
+  default void readAhead(List<Pair> pairs, boolean targets) {}
 
   /** The command lines of operations, as -v shows them: exactly what runs. */
   CommandLines commandLines();

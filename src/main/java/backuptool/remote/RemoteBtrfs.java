@@ -104,11 +104,12 @@ final class RemoteBtrfs implements Btrfs {
     side.refuseIfAborted("send " + snapshot);
     Path received = targetDir.resolve(snapshot.getFileName());
     String what = "cannot send " + snapshot + " to " + side.show(targetDir) + ": ";
+    side.inspectAhead(received); // while the snapshot is looked at here
+    // A received snapshot is sent under the uuid it was received as.
+    String expected = identity(local, snapshot, what);
     if (side.inspect(received).kind() != PathInfo.Kind.MISSING) {
       throw new BtrfsException(what + side.show(received) + " already exists");
     }
-    // A received snapshot is sent under the uuid it was received as.
-    String expected = identity(local, snapshot, what);
     List<String> send = BtrfsCommands.send(snapshot, parent);
     List<String> receive = RemoteCommands.receive(targetDir);
     Programs.Piped piped;
@@ -116,7 +117,7 @@ final class RemoteBtrfs implements Btrfs {
       piped =
           Programs.pipe(
               send,
-              side.connection().argv(receive),
+              side.connection().argvToRun(receive),
               Programs.Counted.FIRST_WRITES,
               stallTimeout,
               watch);
@@ -165,7 +166,7 @@ final class RemoteBtrfs implements Btrfs {
     List<String> receive = BtrfsCommands.receiveConfined(targetDir);
     Programs.Piped piped =
         Programs.pipe(
-            side.connection().argv(send),
+            side.connection().argvToRun(send),
             receive,
             Programs.Counted.SECOND_READS,
             stallTimeout,

@@ -47,6 +47,12 @@ final class RemoteSide {
    */
   private final Map<Path, Path> realPaths = new HashMap<>();
 
+  /**
+   * What {@link #inspect} found, until something changes: the scan and the listing of a directory
+   * ask the same path.
+   */
+  private final Map<Path, PathInfo> inspected = new HashMap<>();
+
   private volatile boolean aborted;
 
   RemoteSide(Connection connection) {
@@ -63,6 +69,22 @@ final class RemoteSide {
   }
 
   PathInfo inspect(Path path) throws BtrfsException {
+    PathInfo known = inspected.get(path);
+    if (known == null) {
+      known = stat(path);
+      inspected.put(path, known);
+    }
+    return known;
+  }
+
+  /** Starts the stat that {@link #inspect} of {@code path} will need, unless it is known. */
+  void inspectAhead(Path path) {
+    if (!inspected.containsKey(path)) {
+      connection.ask(RemoteCommands.stat(path));
+    }
+  }
+
+  private PathInfo stat(Path path) throws BtrfsException {
     Programs.Output stat = connection.capture(RemoteCommands.stat(path));
     if (stat.exit() != 0) {
       if (stat.exit() != Connection.SSH_FAILED
@@ -219,13 +241,21 @@ final class RemoteSide {
 
   /** What btrfs knows about the subvolume at {@code path}. */
   SubvolumeShowParser.Shown describe(Path path) throws BtrfsException {
-    PathInfo info = inspect(path);
-    if (info.kind() != PathInfo.Kind.SUBVOLUME) {
-      throw new BtrfsException(
-          show(path)
-              + (info.kind() == PathInfo.Kind.MISSING ? " does not exist" : " is not a subvolume"));
+    List<String> show = RemoteCommands.show(path);
+    connection.ask(show); // alongside the stat: one round trip instead of two
+    try {
+      PathInfo info = inspect(path);
+      if (info.kind() != PathInfo.Kind.SUBVOLUME) {
+        throw new BtrfsException(
+            show(path)
+                + (info.kind() == PathInfo.Kind.MISSING
+                    ? " does not exist"
+                    : " is not a subvolume"));
+      }
+      return SubvolumeShowParser.parse(connection.run(show));
+    } finally {
+      connection.drop(show); // not taken: not a subvolume, or the stat failed
     }
-    return SubvolumeShowParser.parse(connection.run(RemoteCommands.show(path)));
   }
 
   boolean uuidExists(Path path, String uuid) throws BtrfsException {
@@ -330,10 +360,69 @@ final class RemoteSide {
     }
   }
 
-  /** What was listed may have changed. */
+  /** What was listed, inspected or asked ahead may have changed. */
   void forgetListings() {
     readOnlyByFilesystem.clear();
     uuidsByFilesystem.clear();
+    inspected.clear();
+    connection.forgetAhead();
+  }
+
+  /** Starts the connection (see {@link Connection#connectAhead}) with the mount table. */
+  void connectAhead() {
+    connection.connectAhead(RemoteCommands.readMountInfo());
+  }
+
+  /**
+   * Asks ahead (see {@link Connection#readAhead}) what scanning {@code directories} (of snapshots
+   * or backups) and {@code volumes} (original volumes) will ask, in the order the scan asks it: the
+   * mount table first (it makes the connection, unless {@link #connectAhead} did); then each
+   * directory's stat, fstab if {@code fstab} (a target's unmounted-disk check), its realpath and
+   * entries, and the two subvolume lists of its filesystem when it is the first directory there (as
+   * {@link #subvolume} asks them); each volume's stat, realpath and subvolume show.
+   */
+  void readAhead(List<Path> directories, List<Path> volumes, boolean fstab) {
+    connection.readAhead(
+        RemoteCommands.readMountInfo(), mountInfo -> reads(mountInfo, directories, volumes, fstab));
+  }
+
+  private static List<List<String>> reads(
+      String mountInfo, List<Path> directories, List<Path> volumes, boolean fstab) {
+    List<List<String>> commands = new ArrayList<>();
+    Set<String> filesystems = new HashSet<>();
+    for (Path d : directories) {
+      commands.add(RemoteCommands.stat(d));
+      if (fstab && commands.size() == 1) {
+        commands.add(RemoteCommands.readFstab());
+      }
+      commands.add(RemoteCommands.realpath(d));
+      commands.add(RemoteCommands.listDirectory(d));
+      Optional<String> filesystem = btrfsContaining(mountInfo, d);
+      if (filesystem.isPresent() && filesystems.add(filesystem.get())) {
+        commands.add(RemoteCommands.listReadOnly(d));
+        commands.add(RemoteCommands.listAll(d));
+      }
+    }
+    for (Path v : volumes) {
+      commands.add(RemoteCommands.stat(v));
+      commands.add(RemoteCommands.realpath(v));
+      commands.add(RemoteCommands.show(v));
+    }
+    return commands;
+  }
+
+  /**
+   * The btrfs filesystem that {@code dir} seems to be on, by the mount table before any path is
+   * resolved (only to ask each filesystem's lists once); empty if none, or the table is unreadable
+   * (the run then reads it again and says what is wrong).
+   */
+  private static Optional<String> btrfsContaining(String mountInfo, Path dir) {
+    try {
+      Mounts.Mount m = Mounts.parse(mountInfo.lines().toList()).containing(dir);
+      return m.isBtrfs() ? Optional.of(m.source()) : Optional.empty();
+    } catch (BtrfsException e) {
+      return Optional.empty();
+    }
   }
 
   void abort() {

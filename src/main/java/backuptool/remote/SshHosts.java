@@ -6,7 +6,10 @@ import backuptool.hosts.Hosts;
 import backuptool.journal.FileReceiveJournal;
 import backuptool.journal.ReceiveJournal;
 import backuptool.model.Host;
+import backuptool.model.Pair;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +101,46 @@ final class SshHosts implements Hosts {
           }
           return new RemoteSide(c);
         });
+  }
+
+  @Override
+  public void connectAhead(List<Pair> pairs, boolean targets) {
+    reads(pairs, targets).forEach(r -> side(r.host).connectAhead());
+  }
+
+  @Override
+  public void readAhead(List<Pair> pairs, boolean targets) {
+    reads(pairs, targets).forEach(r -> side(r.host).readAhead(r.directories, r.volumes, r.fstab));
+  }
+
+  /** What scanning {@code pairs} reads on each other machine, by way to reach it. */
+  private static Collection<Reads> reads(List<Pair> pairs, boolean targets) {
+    Map<SshHost.ConnectionKey, Reads> reads = new LinkedHashMap<>();
+    for (Pair p : pairs) {
+      if (p.sourceHost() instanceof SshHost h) {
+        Reads r = reads.computeIfAbsent(h.connectionKey(), k -> new Reads(h));
+        r.directories.add(p.source());
+        r.volumes.add(p.originalVolume());
+      }
+      if (targets && p.targetHost() instanceof SshHost h) {
+        Reads r = reads.computeIfAbsent(h.connectionKey(), k -> new Reads(h));
+        r.directories.add(p.target());
+        r.fstab = true;
+      }
+    }
+    return reads.values();
+  }
+
+  /** What a scan will read on one host. */
+  private static final class Reads {
+    final SshHost host;
+    final List<Path> directories = new ArrayList<>();
+    final List<Path> volumes = new ArrayList<>();
+    boolean fstab;
+
+    Reads(SshHost host) {
+      this.host = host;
+    }
   }
 
   @Override

@@ -44,6 +44,30 @@ public record SshOptions(
     int serverAliveCountMax,
     int controlPersistSeconds) {
 
+  /** Written out, as {@link SshHost.ConnectionKey}'s, which compares these. */
+  @Override
+  public boolean equals(Object o) {
+    return o == this
+        || (o instanceof SshOptions s
+            && identityFile.equals(s.identityFile)
+            && knownHostsFile.equals(s.knownHostsFile)
+            && port.equals(s.port)
+            && user.equals(s.user)
+            && connectTimeoutSeconds.equals(s.connectTimeoutSeconds)
+            && cipher.equals(s.cipher)
+            && acceptNewHostKeys == s.acceptNewHostKeys
+            && sudo == s.sudo
+            && extraOptions.equals(s.extraOptions)
+            && serverAliveIntervalSeconds == s.serverAliveIntervalSeconds
+            && serverAliveCountMax == s.serverAliveCountMax
+            && controlPersistSeconds == s.controlPersistSeconds);
+  }
+
+  @Override
+  public int hashCode() {
+    return identityFile.hashCode() * 31 + user.hashCode();
+  }
+
   /** OpenSSH's defaults, keep-alives every 15 s (a dead link fails within a minute). */
   public static final SshOptions DEFAULTS =
       new SshOptions(

@@ -44,6 +44,21 @@ public final class Scanner {
     this(Hosts.local(btrfs, journal), busy);
   }
 
+  /**
+   * {@link #forSnapshot} of each of {@code pairs}, in order; other machines start reading their
+   * source sides at once.
+   */
+  public List<SnapshotScan> forSnapshot(List<Pair> pairs, SnapshotName name) {
+    hosts.readAhead(pairs, false);
+    return pairs.stream().map(p -> forSnapshot(p, name)).toList();
+  }
+
+  /** {@link #scan} of each of {@code pairs}, in order; other machines start reading at once. */
+  public List<PairScan> scan(List<Pair> pairs) {
+    hosts.readAhead(pairs, true);
+    return pairs.stream().map(this::scan).toList();
+  }
+
   public SnapshotScan forSnapshot(Pair pair, SnapshotName name) {
     Btrfs btrfs = hosts.btrfs(pair.sourceHost());
     try {
