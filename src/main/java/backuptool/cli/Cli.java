@@ -137,8 +137,8 @@ public final class Cli {
       hosts.connectAhead(
           pairs,
           switch (options.command()) {
-            case SNAPSHOT -> false; // only the snapshots' side
-            case BACKUP, PURGE, STATUS, CHECK -> true;
+            case SNAPSHOT -> false; // the snapshots' side alone
+            case BACKUP, PURGE, STATUS, CHECK -> true; // both sides
           });
       return switch (options.command()) {
         case SNAPSHOT, BACKUP, PURGE ->

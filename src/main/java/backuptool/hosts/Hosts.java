@@ -26,18 +26,19 @@ public interface Hosts extends AutoCloseable {
   Btrfs transfer(Host from, Host to);
 
   /**
-   * Starts connecting now to the other machines that scanning {@code pairs} will ask (their source
-   * sides, and their target sides when {@code targets}), alongside the work on this machine.
-   * Nothing to do on this machine alone.
+   * Starts connecting now to the other machines that a scan of {@code pairs} will ask, alongside
+   * the work on this machine: with {@code whole}, both sides (a backup, a purge, the status);
+   * without, the snapshots' side alone (a snapshot). Nothing to do on this machine alone.
    */
-  default void connectAhead(List<Pair> pairs, boolean targets) {}
+  default void connectAhead(List<Pair> pairs, boolean whole) {}
 
   /**
-   * Starts reading now, on other machines, what scanning {@code pairs} will ask (their source
-   * sides, and their target sides when {@code targets}), alongside the work on this machine; to be
-   * called once the pairs are locked. Nothing to do on this machine alone.
+   * Starts reading now, on other machines, what a scan of {@code pairs} will ask, alongside the
+   * work on this machine: with {@code whole}, both sides and what is in them; without, the paths
+   * that a snapshot looks at. To be called once the pairs are locked. Nothing to do on this machine
+   * alone.
    */
-  default void readAhead(List<Pair> pairs, boolean targets) {}
+  default void readAhead(List<Pair> pairs, boolean whole) {}
 
   /** The command lines of operations, as -v shows them: exactly what runs. */
   CommandLines commandLines();

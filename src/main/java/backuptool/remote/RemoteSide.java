@@ -374,20 +374,25 @@ final class RemoteSide {
   }
 
   /**
-   * Asks ahead (see {@link Connection#readAhead}) what scanning {@code directories} (of snapshots
-   * or backups) and {@code volumes} (original volumes) will ask, in the order the scan asks it: the
-   * mount table first (it makes the connection, unless {@link #connectAhead} did); then each
-   * directory's stat, fstab if {@code fstab} (a target's unmounted-disk check), its realpath and
-   * entries, and the two subvolume lists of its filesystem when it is the first directory there (as
-   * {@link #subvolume} asks them); each volume's stat, realpath and subvolume show.
+   * Asks ahead (see {@link Connection#readAhead}) what a scan of {@code directories} (of snapshots
+   * or backups) and {@code volumes} (original volumes) will ask, in the order it asks: the mount
+   * table first (it makes the connection, unless {@link #connectAhead} did); then each path's stat
+   * and realpath; with {@code contents}, also each directory's entries, the two subvolume lists of
+   * its filesystem when it is the first directory there (as {@link #subvolume} asks them), each
+   * volume's subvolume show, and fstab if {@code targets} (the unmounted-disk check of backups).
    */
-  void readAhead(List<Path> directories, List<Path> volumes, boolean fstab) {
+  void readAhead(List<Path> directories, List<Path> volumes, boolean contents, boolean targets) {
     connection.readAhead(
-        RemoteCommands.readMountInfo(), mountInfo -> reads(mountInfo, directories, volumes, fstab));
+        RemoteCommands.readMountInfo(),
+        mountInfo -> reads(mountInfo, directories, volumes, contents, contents && targets));
   }
 
   private static List<List<String>> reads(
-      String mountInfo, List<Path> directories, List<Path> volumes, boolean fstab) {
+      String mountInfo,
+      List<Path> directories,
+      List<Path> volumes,
+      boolean contents,
+      boolean fstab) {
     List<List<String>> commands = new ArrayList<>();
     Set<String> filesystems = new HashSet<>();
     for (Path d : directories) {
@@ -396,17 +401,21 @@ final class RemoteSide {
         commands.add(RemoteCommands.readFstab());
       }
       commands.add(RemoteCommands.realpath(d));
-      commands.add(RemoteCommands.listDirectory(d));
-      Optional<String> filesystem = btrfsContaining(mountInfo, d);
-      if (filesystem.isPresent() && filesystems.add(filesystem.get())) {
-        commands.add(RemoteCommands.listReadOnly(d));
-        commands.add(RemoteCommands.listAll(d));
+      if (contents) {
+        commands.add(RemoteCommands.listDirectory(d));
+        Optional<String> filesystem = btrfsContaining(mountInfo, d);
+        if (filesystem.isPresent() && filesystems.add(filesystem.get())) {
+          commands.add(RemoteCommands.listReadOnly(d));
+          commands.add(RemoteCommands.listAll(d));
+        }
       }
     }
     for (Path v : volumes) {
       commands.add(RemoteCommands.stat(v));
       commands.add(RemoteCommands.realpath(v));
-      commands.add(RemoteCommands.show(v));
+      if (contents) {
+        commands.add(RemoteCommands.show(v));
+      }
     }
     return commands;
   }

@@ -104,17 +104,18 @@ final class SshHosts implements Hosts {
   }
 
   @Override
-  public void connectAhead(List<Pair> pairs, boolean targets) {
-    reads(pairs, targets).forEach(r -> side(r.host).connectAhead());
+  public void connectAhead(List<Pair> pairs, boolean whole) {
+    reads(pairs, whole).forEach(r -> side(r.host).connectAhead());
   }
 
   @Override
-  public void readAhead(List<Pair> pairs, boolean targets) {
-    reads(pairs, targets).forEach(r -> side(r.host).readAhead(r.directories, r.volumes, r.fstab));
+  public void readAhead(List<Pair> pairs, boolean whole) {
+    reads(pairs, whole)
+        .forEach(r -> side(r.host).readAhead(r.directories, r.volumes, whole, r.targets));
   }
 
-  /** What scanning {@code pairs} reads on each other machine, by way to reach it. */
-  private static Collection<Reads> reads(List<Pair> pairs, boolean targets) {
+  /** What a scan of {@code pairs} reads on each other machine, by way to reach it. */
+  private static Collection<Reads> reads(List<Pair> pairs, boolean whole) {
     Map<SshHost.ConnectionKey, Reads> reads = new LinkedHashMap<>();
     for (Pair p : pairs) {
       if (p.sourceHost() instanceof SshHost h) {
@@ -122,10 +123,10 @@ final class SshHosts implements Hosts {
         r.directories.add(p.source());
         r.volumes.add(p.originalVolume());
       }
-      if (targets && p.targetHost() instanceof SshHost h) {
+      if (whole && p.targetHost() instanceof SshHost h) {
         Reads r = reads.computeIfAbsent(h.connectionKey(), k -> new Reads(h));
         r.directories.add(p.target());
-        r.fstab = true;
+        r.targets = true;
       }
     }
     return reads.values();
@@ -136,7 +137,7 @@ final class SshHosts implements Hosts {
     final SshHost host;
     final List<Path> directories = new ArrayList<>();
     final List<Path> volumes = new ArrayList<>();
-    boolean fstab;
+    boolean targets;
 
     Reads(SshHost host) {
       this.host = host;
