@@ -18,6 +18,8 @@
 #   BENCH_PURGE_SIZE [4x4000]         the fixture whose real purge (about half) is timed
 #   BENCH_REPS_PURGE [3] BENCH_REPS_XFER [3] BENCH_REPS_START [15]
 #   BENCH_XFER_MIB [1024]           size of the full and of the incremental transfer (0: none)
+#   BENCH_REPS_FIXED [15]           repetitions of the 1 MiB transfers that measure the fixed
+#                                   cost around a transfer, here and over ssh (0: none)
 #   BENCH_REMOTE [1]                the transfers also to another "machine" over ssh (0: not)
 #   BENCH_OUT [target/bench]        where the results go
 #   JAVA_HOME                       the runtime the launcher uses (otherwise the newest of 17 or
@@ -41,6 +43,7 @@ purge_size=${BENCH_PURGE_SIZE:-4x4000}
 reps_purge=${BENCH_REPS_PURGE:-3}
 reps_xfer=${BENCH_REPS_XFER:-3}
 reps_start=${BENCH_REPS_START:-15}
+reps_fixed=${BENCH_REPS_FIXED:-15}
 xfer_mib=${BENCH_XFER_MIB:-1024}
 pairs=4 # of the fixture being built or measured (set by fixture)
 ssh_ns_server="" ssh_ns_client="" # the remote transfers' network namespaces, while they exist
@@ -131,19 +134,23 @@ export TMPDIR="$work/tmp" # for whatever the tools put in temporary files
 # byte and with the jar's mtime, with an empty src/ older than the jar: edits to the sources
 # during the run then cannot make the launcher rebuild inside a timed run, nor change what is
 # measured. Whatever the launcher keeps next to the jar (its class-data archive, which the JVM
-# ties to the jar's absolute path) it makes for the copy on the first, untimed run.
-# BENCH_LIVE=1 runs the tree's own ./backup-tool instead (rebuilding, untimed, whenever the
-# sources change).
+# ties to the jar's absolute path) it makes for the copy on the first, untimed run of a verb
+# (provisional), and again on the first, untimed run that sends (complete). The transfers to
+# another machine use a copy of their own, whose cache a push recorded, as a user who pushes
+# has it. BENCH_LIVE=1 runs the tree's own ./backup-tool instead (rebuilding, untimed, whenever
+# the sources change).
 [ -f "$jar" ] || die "no jar at $jar: run ./build.sh bench"
-if [ "${BENCH_LIVE:-0}" != 1 ]; then
-  frozen="$work/tool"
-  mkdir -p "$frozen/target" "$frozen/src"
-  cp -p "$tool" "$frozen/backup-tool"
-  cp -p "$jar" "$frozen/target/backup-tool.jar"
-  cp -p "$root/pom.xml" "$frozen/pom.xml"
-  touch -d "@$(($(stat -c %Y "$jar") - 60))" "$frozen/src" "$frozen/pom.xml"
-  tool="$frozen/backup-tool"
-fi
+launcher=$tool
+freeze() { # freeze DIR: sets tool to a frozen copy in DIR, unless BENCH_LIVE=1
+  [ "${BENCH_LIVE:-0}" != 1 ] || return 0
+  mkdir -p "$1/target" "$1/src"
+  cp -p "$launcher" "$1/backup-tool"
+  cp -p "$jar" "$1/target/backup-tool.jar"
+  cp -p "$root/pom.xml" "$1/pom.xml"
+  touch -d "@$(($(stat -c %Y "$jar") - 60))" "$1/src" "$1/pom.xml"
+  tool="$1/backup-tool"
+}
+freeze "$work/tool"
 samples="$work/samples.tsv" counts="$work/counts.tsv" deleted="$work/deleted.tsv"
 : >"$samples"
 : >"$counts"
@@ -493,7 +500,11 @@ transfers() {
   local save=$pairs
   pairs=1
   ours_conf "$work/xfer.toml" "$s" "$d" 3650 100 3650 100
+  mkdir -p "$s/small" "$d/small"
+  ours_conf "$work/small.toml" "$s/small" "$d/small" 3650 100 3650 100
   pairs=$save
+  run_in=() raw_script="$here/send-receive" raw_tail=()
+  small_transfers fixed "$work/small.toml" "$s/small" "$d/small"
   for r in $(seq 1 "$reps_xfer") count; do
     round=$((round + 1))
     fresh_jar
@@ -530,6 +541,53 @@ transfers() {
   settle "$s" "$d"
   drop_fs xsrc xdst
   log "transfers: $reps_xfer repetitions in $((SECONDS - t0)) s"
+}
+
+# small_transfers LABEL CONF SRC DST: first an untimed backup that records the launcher's cache;
+# then the fixed cost around a transfer, which 1 GiB transfers
+# measure badly (their own time varies by seconds here): BENCH_REPS_FIXED rounds of a full and
+# an incremental `--backup --all --config CONF` of a 1 MiB pair1 (volume SRC/pair1, snapshots
+# in SRC/snaps/pair1, backups in DST/pair1), each next to the raw pipe into DST/raw, which goes
+# first in turn. Samples LABEL-full/ours, LABEL-full/raw, LABEL-incr/ours, LABEL-incr/raw. Both
+# run under ${run_in[@]} (a network namespace, or nothing); the raw pipe is
+# $raw_script [-p PARENT] SNAPSHOT DST/raw "${raw_tail[@]}".
+small_transfers() {
+  local label=$1 conf=$2 s=$3 d=$4 r k now s1 s2 ours raw
+  log "$label: $reps_fixed rounds of 1 MiB transfers"
+  now=$(($(date +%s) / 60 * 60))
+  s1=$(date -d "@$((now - 7200))" +%Y-%m-%dT%H:%M:%S)
+  s2=$(date -d "@$((now - 3600))" +%Y-%m-%dT%H:%M:%S)
+  btrfs subvolume create "$s/pair1" >/dev/null
+  mkdir -p "$s/snaps/pair1" "$d/pair1" "$d/raw"
+  head -c 1M /dev/urandom >"$s/pair1/a.bin"
+  btrfs subvolume snapshot -r "$s/pair1" "$s/snaps/pair1/$s1" >/dev/null
+  head -c 1M /dev/urandom >"$s/pair1/b.bin"
+  sync
+  ours=("${run_in[@]}" "$tool" --backup --all --config "$conf")
+  # The first run that sends records the launcher's cache: untimed.
+  untimed "$label-warm" "${ours[@]}"
+  btrfs subvolume delete "$d/pair1/$s1" >/dev/null
+  for r in $(seq 1 "$reps_fixed"); do # none for BENCH_REPS_FIXED=0
+    round=$((round + 1))
+    fresh_jar
+    for k in full incr; do
+      [ "$k" = full ] || btrfs subvolume snapshot -r "$s/pair1" "$s/snaps/pair1/$s2" >/dev/null
+      if [ "$k" = full ]; then
+        raw=("${run_in[@]}" "$raw_script" "$s/snaps/pair1/$s1" "$d/raw" "${raw_tail[@]}")
+      else
+        raw=("${run_in[@]}" "$raw_script" -p "$s/snaps/pair1/$s1" "$s/snaps/pair1/$s2" "$d/raw" "${raw_tail[@]}")
+      fi
+      if [ $((r % 2)) -eq 1 ]; then
+        timed "$label-$k/ours" "${ours[@]}"
+        timed "$label-$k/raw" "${raw[@]}"
+      else
+        timed "$label-$k/raw" "${raw[@]}"
+        timed "$label-$k/ours" "${ours[@]}"
+      fi
+    done
+    grep -q "incremental from $s1" "$work/logs/$label-incr_ours.out" || die "$label: our second backup was not incremental"
+    btrfs subvolume delete "$d/pair1/$s1" "$d/pair1/$s2" "$s/snaps/pair1/$s2" "$d/raw/$s1" "$d/raw/$s2" >/dev/null
+  done
 }
 
 # remote transfers (issue 9): the transfers above with the target on another "machine": a
@@ -599,6 +657,18 @@ remote_transfers() {
   btrfs subvolume snapshot -r "$s/pair1" "$s/snaps/pair1/$s1" >/dev/null
   head -c "${xfer_mib}M" /dev/urandom >"$s/pair1/b.bin"
   sync
+  local local_tool=$tool
+  freeze "$work/tool-remote"
+  {
+    printf '[global]\nlock_dir = "%s/locks"\nstate_dir = "%s/state"\n\n' "$work" "$work"
+    printf '[ssh]\nidentity_file = "%s/key"\nknown_hosts_file = "%s/known_hosts"\nuser = "root"\n' "$dir" "$dir"
+    printf '\n[[backup_pairs]]\nname = "pair1"\noriginal_volume = "%s/small/pair1"\nsource = "%s/small/snaps/pair1"\n' "$s" "$s"
+    printf 'target = "ssh://%s%s/small/pair1"\n' "$addr" "$d"
+    printf 'retention_days = 3650\nretention_count = 100\ntarget_retention_days = 3650\ntarget_retention_count = 100\n'
+  } >"$work/rsmall.toml"
+  mkdir -p "$s/small" "$d/small"
+  run_in=("${client[@]}") raw_script="$here/send-ssh-receive" raw_tail=("${opts[@]}" "root@$addr")
+  small_transfers rfixed "$work/rsmall.toml" "$s/small" "$d/small"
   for cipher in default aes128-gcm@openssh.com; do
     k=${cipher%%@*}
     local copts=("${opts[@]}")
@@ -643,6 +713,7 @@ remote_transfers() {
   done
   settle "$s" "$d"
   remote_cleanup
+  tool=$local_tool
   drop_fs rsrc rdst
   log "remote transfers: $reps_xfer repetitions per cipher in $((SECONDS - t0)) s"
 }

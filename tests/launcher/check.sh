@@ -3,7 +3,8 @@
 # src/packaging/bin/backup-tool) with every Java runtime they may choose: the one JAVA_HOME
 # names (17 here, as users and CI have it: the class-data archive) and, when one is installed,
 # the newest of 25 or later, which they pick by themselves (the AOT cache). For each: the first
-# run of a verb records its cache, the second maps it, and both print exactly what a plain
+# run of a verb records a provisional cache, the next maps it, the first run that may send
+# records the complete one in its place, the next maps that; all print exactly what a plain
 # `java -jar` prints, with the same exit code (the verb fails early here: no root or no
 # configuration; what matters is that the cache's making and use change nothing). Uses
 # target/backup-tool.jar; works in target/launcher-check. Run by ./build.sh (about 10 s).
@@ -44,9 +45,31 @@ same() { # same WHAT LAUNCHER...: runs it, compares with the plain run
   [ "$rc" = "$(cat "$work/want.rc")" ] || fail "$what: exit $rc, wanted $(cat "$work/want.rc")"
 }
 
+# sending WHAT LAUNCHER...: `same` for a run that may send (the verb fails early here too)
+sending() {
+  local saved=("${args[@]}")
+  args=(--backup --all --config "$work/no-such.toml")
+  expect "$home"
+  same "$@"
+  args=("${saved[@]}")
+  expect "$home"
+}
+
+# caches WHAT DIR KIND: DIR holds exactly one cache, of KIND: provisional (NAME.partial.EXT) or
+# complete
+caches() {
+  local all partial
+  all=$(find "$2" -maxdepth 1 -name "*.$ext" | wc -l)
+  partial=$(find "$2" -maxdepth 1 -name "*.partial.$ext" | wc -l)
+  case "$3 $all $partial" in
+    "provisional 1 1" | "complete 1 0") ;;
+    *) fail "$1: wanted one $3 cache: $(ls "$2")" ;;
+  esac
+}
+
 # check NAME HOME EXT [JAVA_HOME]: both launchers with the runtime that they should pick
 check() {
-  local name=$1 home=$2 ext=$3 jh=${4:-} co="$work/$1/checkout" inst="$work/$1/installed" n
+  local name=$1 home=$2 ext=$3 jh=${4:-} co="$work/$1/checkout" inst="$work/$1/installed"
   local env=(env -u JAVA_HOME)
   [ -n "$jh" ] && env=(env JAVA_HOME="$jh")
   expect "$home"
@@ -61,14 +84,18 @@ check() {
   chmod +x "$inst/backup-tool"
 
   same "$name, checkout, first run" "${env[@]}" "$co/backup-tool"
-  n=$(find "$co/target" -maxdepth 1 -name "*.$ext" | wc -l)
-  [ "$n" = 1 ] || fail "$name, checkout: $n .$ext files after the first run: $(ls "$co/target")"
+  caches "$name, checkout, after a dry run" "$co/target" provisional
+  same "$name, checkout, with its provisional cache" "${env[@]}" "$co/backup-tool"
+  sending "$name, checkout, first run that may send" "${env[@]}" "$co/backup-tool"
+  caches "$name, checkout, after a run that may send" "$co/target" complete
   same "$name, checkout, with its cache" "${env[@]}" "$co/backup-tool"
 
   same "$name, installed, first run" "${env[@]}" "$inst/backup-tool"
   if [ "$(id -u)" = 0 ]; then
-    n=$(find "$inst/cache" -maxdepth 1 -name "backup-tool-*.$ext" | wc -l)
-    [ "$n" = 1 ] || fail "$name, installed: $n .$ext files after the first root run: $(ls "$inst/cache")"
+    caches "$name, installed, after a dry run" "$inst/cache" provisional
+    same "$name, installed, with its provisional cache" "${env[@]}" "$inst/backup-tool"
+    sending "$name, installed, first run that may send" "${env[@]}" "$inst/backup-tool"
+    caches "$name, installed, after a run that may send" "$inst/cache" complete
   fi
   same "$name, installed, with its cache" "${env[@]}" "$inst/backup-tool"
   # A cache directory that others may write is never used or written.
