@@ -218,16 +218,19 @@ for l in $purge_sizes; do
 done
 echo "- full transfer: backup-tool ${procs[xfer-full/ours]:-?} (${what[xfer-full/ours]:-}); incremental: ${procs[xfer-incr/ours]:-?} (${what[xfer-incr/ours]:-})"
 if [ -n "$sizes" ]; then
+  # Compared among fixtures with the same number of pairs (each pair's original volume is asked
+  # once): PAIRSxSNAPSHOTS.
   same=met
+  declare -A first=()
   for k in dry-backup/ours dry-purge/ours; do
-    first=""
     for n in $sizes; do
-      [ -z "$first" ] && first=${procs[$k/$n]:-x}
-      [ "${procs[$k/$n]:-y}" = "$first" ] || same="**missed**"
+      p="$k/${n%%x*}"
+      [ -n "${first[$p]:-}" ] || first[$p]=${procs[$k/$n]:-x}
+      [ "${procs[$k/$n]:-y}" = "${first[$p]}" ] || same="**missed**"
     done
   done
   echo
-  echo "Target: btrfs processes per run bounded by filesystems and operations, not by snapshots: $same."
+  echo "Target: btrfs processes per run bounded by pairs, filesystems and operations, not by snapshots: $same."
 fi
 
 echo
