@@ -96,9 +96,11 @@ class SshConnectionTest {
             Duration.ofSeconds(30));
     Connection c = new Connection(host, control, server.client(List.of("ssh")));
     long before = server.acceptedConnections();
+    // Each read takes a while, so that as many run at once as the connection lets them: more
+    // than sshd's MaxSessions here (6) would quietly make another connection.
     List<List<String>> reads = new ArrayList<>();
     for (int i = 0; i < 9; i++) {
-      reads.add(List.of("printf", "%s", "read " + i));
+      reads.add(List.of("sh", "-c", "sleep 0.3; printf %s \"$1\"", "sh", "read " + i));
     }
     c.readAhead(
         List.of("printf", "%s", "first"), first -> first.equals("first") ? reads : List.of());

@@ -172,7 +172,10 @@ public final class SshServer implements AutoCloseable {
                 "ClientAliveInterval 2",
                 "ClientAliveCountMax 3",
                 "MaxStartups 100:30:200",
-                "MaxSessions 100",
+                // Sessions at once on one connection: the tool needs at most six (Connection's
+                // reads ahead and its own); over the limit OpenSSH would quietly open another
+                // connection, which the tests that count connections then see.
+                "MaxSessions 6",
                 "PrintMotd no",
                 // Debian's bash reads ~/.bashrc for a command from sshd, unless SHLVL says it runs
                 // below another shell: a slow .bashrc of the machine's root (pyenv, say) would

@@ -42,11 +42,12 @@ final class Connection {
   static final int SSH_FAILED = 255;
 
   /**
-   * At most this many commands read ahead run at once: sshd allows 10 sessions per connection
-   * unless told otherwise (MaxSessions), and the run's own need up to three (a command, one asked
-   * alongside it, a transfer).
+   * At most this many commands read ahead run at once. With the run's own (a command and one asked
+   * alongside it) that is six sessions on the master at most: sshd allows ten unless MaxSessions
+   * says fewer, and for a session over the limit OpenSSH quietly makes a connection of its own
+   * (measured with MaxSessions 2: three connections in a run instead of one, every command right).
    */
-  private static final int AHEAD_AT_ONCE = 6;
+  private static final int AHEAD_AT_ONCE = 4;
 
   private final SshHost host;
   private final List<String> program;
