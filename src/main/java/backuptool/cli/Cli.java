@@ -132,14 +132,17 @@ public final class Cli {
     LocalDateTime now = LocalDateTime.now(env.clock()).withNano(0);
     RunMetrics metrics =
         new RunMetrics(config, options.command().label(), command(options), env, err);
-    // Connections to other machines start now, while this one is locked and scanned; ended here.
+    // Connections to other machines start now, while this one is locked and scanned (unless the
+    // run may wait for a lock: an idle master ends after a minute); all are ended here.
     try (Hosts hosts = env.remotes().open(env.btrfs(), env.journal(), pairs, config.stateDir())) {
-      hosts.connectAhead(
-          pairs,
-          switch (options.command()) {
-            case SNAPSHOT -> false; // the snapshots' side alone
-            case BACKUP, PURGE, STATUS, CHECK -> true; // both sides
-          });
+      if (options.busyWait().isZero()) {
+        hosts.connectAhead(
+            pairs,
+            switch (options.command()) {
+              case SNAPSHOT -> false; // the snapshots' side alone
+              case BACKUP, PURGE, STATUS, CHECK -> true; // both sides
+            });
+      }
       return switch (options.command()) {
         case SNAPSHOT, BACKUP, PURGE ->
             lockedRun(options, config, pairs, now, env, hosts, out, err, metrics);
