@@ -41,18 +41,7 @@ final class Meanwhile<T> {
 
   /** The call's result, once it has ended (join: what it wrote is visible here). */
   T get() throws BtrfsException {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true; // the child is stopped by its own signal handling; wait for it
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Threads.joinThroughInterrupts(thread);
     if (crash != null) {
       throw crash;
     }

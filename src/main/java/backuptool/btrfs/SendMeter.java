@@ -138,18 +138,7 @@ final class SendMeter {
     if (poller == null) {
       return;
     }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        poller.join(); // at most one watch call away
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Threads.joinThroughInterrupts(poller); // at most one watch call away
   }
 
   /**

@@ -100,7 +100,7 @@ final class WatchedPipe {
         // stopped first). Far shorter than the transfer, this window leaves out what the JVM
         // reads for itself (classes loaded as the run goes on), which a read count would include.
         w.stop();
-        joinQuietly(watcher);
+        Threads.joinThroughInterrupts(watcher);
         long drainedBefore = fromErr.size() + toErr.size();
         Reading pre = read(JVM, field);
         boolean notYetReaped = ps.get(1).isAlive();
@@ -121,7 +121,7 @@ final class WatchedPipe {
       }
     } finally {
       w.stop();
-      joinQuietly(watcher);
+      Threads.joinThroughInterrupts(watcher);
     }
     long end = System.nanoTime();
     String fromText = fromErr.text();
@@ -275,21 +275,6 @@ final class WatchedPipe {
       ps.forEach(q -> q.onExit().join());
       Thread.currentThread().interrupt();
       throw new BtrfsException("interrupted: " + display, e);
-    }
-  }
-
-  private static void joinQuietly(Thread t) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 

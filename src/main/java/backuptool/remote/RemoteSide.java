@@ -394,6 +394,7 @@ final class RemoteSide {
       boolean contents,
       boolean fstab) {
     List<List<String>> commands = new ArrayList<>();
+    Mounts mounts = Mounts.parse(mountInfo.lines().toList());
     Set<String> filesystems = new HashSet<>();
     for (Path d : directories) {
       commands.add(RemoteCommands.stat(d));
@@ -403,7 +404,7 @@ final class RemoteSide {
       commands.add(RemoteCommands.realpath(d));
       if (contents) {
         commands.add(RemoteCommands.listDirectory(d));
-        Optional<String> filesystem = btrfsContaining(mountInfo, d);
+        Optional<String> filesystem = btrfsContaining(mounts, d);
         if (filesystem.isPresent() && filesystems.add(filesystem.get())) {
           commands.add(RemoteCommands.listReadOnly(d));
           commands.add(RemoteCommands.listAll(d));
@@ -422,12 +423,12 @@ final class RemoteSide {
 
   /**
    * The btrfs filesystem that {@code dir} seems to be on, by the mount table before any path is
-   * resolved (only to ask each filesystem's lists once); empty if none, or the table is unreadable
-   * (the run then reads it again and says what is wrong).
+   * resolved (only to ask each filesystem's lists once); empty if none (the run then asks, and says
+   * what is wrong).
    */
-  private static Optional<String> btrfsContaining(String mountInfo, Path dir) {
+  private static Optional<String> btrfsContaining(Mounts mounts, Path dir) {
     try {
-      Mounts.Mount m = Mounts.parse(mountInfo.lines().toList()).containing(dir);
+      Mounts.Mount m = mounts.containing(dir);
       return m.isBtrfs() ? Optional.of(m.source()) : Optional.empty();
     } catch (BtrfsException e) {
       return Optional.empty();
