@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Rather than assume either, every short child of {@link Processes#run} measures it: the JVM's
  * count grows, once the child is reaped, by what the child wrote (launch and its output, which the
  * JVM drained and so knows exactly) plus what the JVM wrote to start it (measured on the starting
- * thread). Nothing else writes in that window, and anything that did could only make a measurement
- * larger, so the smallest measurement is the launch's own.
+ * thread). Another child of the tool that runs in that window (one read ahead over ssh, on another
+ * thread) would count its writes too: such a window measures nothing. Anything else that wrote
+ * could only make a measurement larger, so the smallest measurement is the launch's own.
  */
 final class LaunchWrites {
   private LaunchWrites() {}
@@ -23,9 +24,13 @@ final class LaunchWrites {
   static final class Window {
     private final OptionalLong jvmBefore;
     private final OptionalLong threadBefore;
+    private final long startedBefore;
+    private final boolean aloneBefore;
     private OptionalLong startWrites = OptionalLong.empty();
 
     private Window(OptionalLong jvmBefore, OptionalLong threadBefore) {
+      this.startedBefore = Processes.started();
+      this.aloneBefore = Processes.noneRunningBut(null);
       this.jvmBefore = jvmBefore;
       this.threadBefore = threadBefore;
     }
@@ -43,16 +48,25 @@ final class LaunchWrites {
       }
     }
 
-    /** After the child was reaped and its outputs drained ({@code outputBytes} in all). */
-    void reaped(long outputBytes) {
+    /**
+     * After {@code child} was reaped and its outputs drained ({@code outputBytes} in all): what it
+     * measured, if anything.
+     */
+    OptionalLong reaped(Process child, long outputBytes) {
       OptionalLong jvmAfter = ProcIo.jvm();
-      if (jvmAfter.isPresent() && jvmBefore.isPresent() && startWrites.isPresent()) {
+      boolean alone =
+          aloneBefore
+              && Processes.started() == startedBefore + 1
+              && Processes.noneRunningBut(child);
+      if (alone && jvmAfter.isPresent() && jvmBefore.isPresent() && startWrites.isPresent()) {
         long launch =
             jvmAfter.getAsLong() - jvmBefore.getAsLong() - startWrites.getAsLong() - outputBytes;
         if (launch >= 0) {
           SMALLEST.accumulateAndGet(launch, Math::min);
+          return OptionalLong.of(launch);
         }
       }
+      return OptionalLong.empty();
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs btrfs-progs: argument lists, never a shell; LC_ALL=C so that messages and output formats are
@@ -32,6 +33,27 @@ final class Processes {
 
   /** The children running now, so that a signal to the tool can stop them at once. */
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  /** How many children were started so far, by any thread. */
+  private static final AtomicLong STARTED = new AtomicLong();
+
+  /** How many children were started so far, by any thread. */
+  static long started() {
+    return STARTED.get();
+  }
+
+  /**
+   * Whether no child runs now but {@code own} (null: none at all); one that just ended may still
+   * count as running for a moment.
+   */
+  static boolean noneRunningBut(Process own) {
+    for (Process p : RUNNING) {
+      if (p != own) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** Sends SIGTERM to every running child. */
   static void stopAll() {
@@ -61,7 +83,7 @@ final class Processes {
     Drain out = Drain.start(p.getInputStream());
     int exit = waitFor(List.of(p), display, () -> {}).get(0);
     Output output = new Output(display, exit, out.text(), err.text());
-    window.reaped(out.total() + err.total());
+    var unused = window.reaped(p, out.total() + err.total());
     return output;
   }
 
@@ -148,6 +170,7 @@ final class Processes {
     try {
       List<Process> started = ProcessBuilder.startPipeline(builders);
       for (Process p : started) {
+        STARTED.incrementAndGet();
         RUNNING.add(p);
         var unused = p.onExit().thenRun(() -> RUNNING.remove(p));
       }
