@@ -420,6 +420,41 @@ abstract class BtrfsContract {
     assertEquals(List.of("s1", "s2"), names(btrfs().list(snaps)));
   }
 
+  // ---------------------------------------------------------------- read ahead
+
+  @Test
+  void whatIsReadAheadIsWhatListAndShowSayAndABadPathFailsOnlyItsOwnCall() throws Exception {
+    btrfs().snapshot(vol, snaps.resolve("s1"));
+    btrfs().send(snaps.resolve("s1"), Optional.empty(), backups);
+    Listing snapshots = btrfs().list(snaps);
+    Listing received = btrfs().list(backups);
+    Subvolume live = btrfs().show(vol);
+    btrfs().snapshot(vol, src.resolve("scratch")); // a change: the port forgets what it listed
+    btrfs().delete(List.of(src.resolve("scratch")));
+
+    Path missing = snaps.resolve("none");
+    btrfs().readAhead(List.of(snaps, backups, plain, missing), List.of(vol, missing, snaps));
+
+    assertEquals(snapshots, btrfs().list(snaps));
+    assertEquals(received, btrfs().list(backups));
+    assertEquals(live, btrfs().show(vol));
+    assertMessage("does not exist", () -> btrfs().list(missing));
+    assertMessage("not btrfs", () -> btrfs().list(plain));
+    assertMessage("does not exist", () -> btrfs().show(missing));
+    assertMessage("not a subvolume", () -> btrfs().show(snaps));
+  }
+
+  @Test
+  void whatWasReadAheadIsNotUsedAfterTheVolumeChanged() throws Exception {
+    String before = btrfs().show(vol).uuid();
+    btrfs().readAhead(List.of(src), List.of(vol));
+    btrfs().delete(List.of(vol));
+    createSubvolume(vol);
+
+    assertNotEquals(before, btrfs().show(vol).uuid(), "a new subvolume, not the one read ahead");
+    assertNotEquals(before, only(btrfs().list(src).subvolumes()).uuid());
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Snapshots s1 and s2 of vol, with changed data between them. */

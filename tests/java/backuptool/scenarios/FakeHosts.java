@@ -57,6 +57,11 @@ final class FakeHosts implements Hosts {
   }
 
   @Override
+  public void readAhead(List<Pair> pairs, boolean whole) {
+    // the fake answers at once: nothing to start ahead
+  }
+
+  @Override
   public CommandLines commandLines() {
     return lines;
   }

@@ -22,6 +22,14 @@ public interface Btrfs {
   Listing list(Path dir) throws BtrfsException;
 
   /**
+   * A hint that a scan will soon {@link #list} each of {@code directories} and {@link #show} each
+   * of {@code volumes}: an implementation may start reading them now, alongside the caller, and
+   * answer those calls from what it read until it changes something. Changes nothing and never
+   * fails: a read that fails here fails the call that takes its answer, as it would have anyway.
+   */
+  default void readAhead(List<Path> directories, List<Path> volumes) {}
+
+  /**
    * What btrfs knows of subvolume {@code subvolume}: its uuids, read-only flag and creation
    * generation; {@code name} is its file name. One {@code btrfs subvolume show}. Fails if it is
    * missing or not a subvolume.

@@ -39,6 +39,11 @@ final class Meanwhile<T> {
     return m;
   }
 
+  /** Waits for the call to end, whatever its result. */
+  void await() {
+    Threads.joinThroughInterrupts(thread);
+  }
+
   /** The call's result, once it has ended (join: what it wrote is visible here). */
   T get() throws BtrfsException {
     Threads.joinThroughInterrupts(thread);

@@ -8,7 +8,6 @@ import backuptool.journal.ReceiveJournal;
 import backuptool.remote.SshRemotes;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.function.LongSupplier;
 
 /**
@@ -69,10 +68,12 @@ public record Environment(
   static final Path DEFAULT_LOCK_DIR = Path.of("/run/backup-tool");
 
   static Environment real() {
+    SystemClock clock = new SystemClock();
+    StartAhead.begin(clock);
     return new Environment(
         new RealBtrfs(),
         new FileReceiveJournal(),
-        Clock.system(ZoneId.systemDefault()),
+        clock,
         Interruption.onSignals(),
         Path.of("").toAbsolutePath(),
         Path.of("/etc/backup-tool/backup_config.toml"),

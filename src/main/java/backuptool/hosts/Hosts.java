@@ -33,12 +33,12 @@ public interface Hosts extends AutoCloseable {
   default void connectAhead(List<Pair> pairs, boolean whole) {}
 
   /**
-   * Starts reading now, on other machines, what a scan of {@code pairs} will ask, alongside the
-   * work on this machine: with {@code whole}, both sides and what is in them; without, the paths
-   * that a snapshot looks at. To be called once the pairs are locked. Nothing to do on this machine
-   * alone.
+   * Starts reading now what a scan of {@code pairs} will ask, each read alongside the others and
+   * the caller's work: with {@code whole}, both sides and what is in them; without, the paths that
+   * a snapshot looks at (on this machine, that is nothing worth starting ahead). To be called once
+   * the pairs are locked.
    */
-  default void readAhead(List<Pair> pairs, boolean whole) {}
+  void readAhead(List<Pair> pairs, boolean whole);
 
   /** The command lines of operations, as -v shows them: exactly what runs. */
   CommandLines commandLines();

@@ -3,6 +3,8 @@ package backuptool.hosts;
 import backuptool.btrfs.Btrfs;
 import backuptool.journal.ReceiveJournal;
 import backuptool.model.Host;
+import backuptool.model.Pair;
+import java.util.List;
 
 /** This machine alone, for runs (and tests) whose pairs have no side on another one. */
 final class LocalHosts implements Hosts {
@@ -29,6 +31,11 @@ final class LocalHosts implements Hosts {
   public Btrfs transfer(Host from, Host to) {
     local(from);
     return local(to);
+  }
+
+  @Override
+  public void readAhead(List<Pair> pairs, boolean whole) {
+    LocalReads.start(btrfs, pairs, whole);
   }
 
   @Override

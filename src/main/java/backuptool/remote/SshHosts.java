@@ -3,6 +3,7 @@ package backuptool.remote;
 import backuptool.btrfs.Btrfs;
 import backuptool.hosts.CommandLines;
 import backuptool.hosts.Hosts;
+import backuptool.hosts.LocalReads;
 import backuptool.journal.FileReceiveJournal;
 import backuptool.journal.ReceiveJournal;
 import backuptool.model.Host;
@@ -110,6 +111,7 @@ final class SshHosts implements Hosts {
 
   @Override
   public void readAhead(List<Pair> pairs, boolean whole) {
+    LocalReads.start(local, pairs, whole);
     reads(pairs, whole)
         .forEach(r -> side(r.host).readAhead(r.directories, r.volumes, whole, r.targets));
   }
