@@ -27,8 +27,21 @@ class LaunchWritesTest {
     return window.reaped(p, out);
   }
 
+  /**
+   * Waits until no child of the tool runs in this JVM: an earlier test's child may still be ending
+   * (an ssh master told to exit, a listing read ahead and never taken), and a window in which one
+   * runs rightly measures nothing.
+   */
+  private static void awaitNoOtherChild() throws InterruptedException {
+    for (int i = 0; i < 1000 && !Processes.noneRunningBut(null); i++) {
+      Thread.sleep(10);
+    }
+    assertTrue(Processes.noneRunningBut(null), "the other tests' children ended within 10 s");
+  }
+
   @Test
   void aChildAloneIsMeasured() throws Exception {
+    awaitNoOtherChild();
     OptionalLong launch = measure(List.of("printf", "%s", "hello"));
     assertTrue(launch.isPresent(), "measured");
     assertTrue(launch.getAsLong() < 1024, "a launch writes a few bytes: " + launch);
@@ -36,6 +49,7 @@ class LaunchWritesTest {
 
   @Test
   void aWindowInWhichAnotherChildRanMeasuresNothing() throws Exception {
+    awaitNoOtherChild();
     Process other = run(List.of("sh", "-c", "sleep 0.3; head -c 4000 /dev/zero"));
     try {
       assertEquals(OptionalLong.empty(), measure(List.of("printf", "%s", "hello")), "running");
