@@ -76,6 +76,10 @@ final class WatchedPipe {
                 Processes.builder(to).redirectOutput(ProcessBuilder.Redirect.DISCARD)),
             display);
     OptionalLong threadAfter = counter(THIS_THREAD, field);
+    // A read count is taken when the receive is reaped (below): it must not end before the JVM has
+    // read its own count after the send's end, as it could when both end together.
+    ReceiveHold hold =
+        counted == Programs.Counted.SECOND_READS ? ReceiveHold.open(ps.get(1)) : null;
     Output fromErr = drain(ps.get(0).getErrorStream());
     Output toErr = drain(ps.get(1).getErrorStream());
     Watch w =
@@ -104,6 +108,7 @@ final class WatchedPipe {
         long drainedBefore = fromErr.size() + toErr.size();
         Reading pre = read(JVM, field);
         boolean notYetReaped = ps.get(1).isAlive();
+        hold.release(); // now the receive sees the end of its input
         toExit = waitFor(ps.get(1), ps, display);
         toErr.text();
         long drainedAfter = fromErr.size() + toErr.size();
@@ -120,6 +125,9 @@ final class WatchedPipe {
         toExit = waitFor(ps.get(1), ps, display);
       }
     } finally {
+      if (hold != null) {
+        hold.release();
+      }
       w.stop();
       Threads.joinThroughInterrupts(watcher);
     }
