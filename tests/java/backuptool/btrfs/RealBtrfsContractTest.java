@@ -50,6 +50,23 @@ class RealBtrfsContractTest extends RealFilesystemsContract {
     return btrfs;
   }
 
+  @Test
+  void aReadAheadThatIsEndedLeavesNothingRunningAndIsNotUsed() throws Exception {
+    btrfs.snapshot(vol, snaps.resolve("s1"));
+    String before = btrfs.show(vol).uuid();
+    btrfs.readAhead(List.of(snaps, backups), List.of(vol));
+    btrfs.endReadAhead();
+    long started = Processes.started();
+    Thread.sleep(300);
+
+    assertEquals(started, Processes.started(), "no read of it starts after");
+    assertTrue(Processes.noneRunningBut(null), "none runs");
+    Commands.run("btrfs", "subvolume", "delete", vol.toString()); // behind the port's back
+    createSubvolume(vol);
+    assertNotEquals(before, btrfs.show(vol).uuid(), "asked anew, not taken from the read ahead");
+    assertEquals(List.of("s1"), names(btrfs.list(snaps)));
+  }
+
   @Override
   Path sourceFs() {
     return source.root();

@@ -62,6 +62,11 @@ final class FakeHosts implements Hosts {
   }
 
   @Override
+  public void endReadAhead() {
+    // nothing was started ahead
+  }
+
+  @Override
   public CommandLines commandLines() {
     return lines;
   }

@@ -30,6 +30,12 @@ public interface Btrfs {
   default void readAhead(List<Path> directories, List<Path> volumes) {}
 
   /**
+   * Ends a {@link #readAhead}: waits for what it started and no call took (a scan that did not get
+   * that far), and drops it, so that no read runs alongside what comes next.
+   */
+  default void endReadAhead() {}
+
+  /**
    * What btrfs knows of subvolume {@code subvolume}: its uuids, read-only flag and creation
    * generation; {@code name} is its file name. One {@code btrfs subvolume show}. Fails if it is
    * missing or not a subvolume.

@@ -28,9 +28,11 @@ import java.util.concurrent.TimeoutException;
  * meanwhile, which is known: starting them (measured on the starting thread), the watcher's reports
  * (measured on its thread); less their error output (drained, so counted to the byte). For a
  * receive (which reads, and ends last), the JVM's read count is taken right before and right after
- * it is reaped, a short window. What remains beyond the stream is small: ssh's messages to its
- * master connection, and what the btrfs process read or wrote besides the stream (the JDK's launch
- * message, receive's look at the mount table), as {@link SendMeter} explains for local sends.
+ * it is reaped, a short window; {@link ReceiveHold} keeps its input open until the first of the
+ * two, so that it cannot be reaped before (it could, when both ended together). What remains beyond
+ * the stream is small: ssh's messages to its master connection, and what the btrfs process read or
+ * wrote besides the stream (the JDK's launch message, receive's look at the mount table), as {@link
+ * SendMeter} explains for local sends.
  */
 final class WatchedPipe {
   private WatchedPipe() {}
@@ -145,9 +147,9 @@ final class WatchedPipe {
         && jvmAfter.isPresent()
         && w.ownKnown) {
       // Writes are rare in a JVM: the whole run's window will do for a send that ends first. So it
-      // does for a receive that was reaped before the send's end was seen (a stream of a few
-      // kilobytes, under load), less what this thread read meanwhile (its /proc readings): a
-      // little above the stream (what other threads read), where the last poll may be 0.
+      // does, less what this thread read meanwhile (its /proc readings), for a receive that could
+      // not be held and was reaped before the send's end was seen: above the stream by what the
+      // JVM's other threads read during the transfer, where the last poll may be 0.
       boolean writes = counted == Programs.Counted.FIRST_WRITES;
       long thread =
           (writes ? threadAfter : counter(THIS_THREAD, field)).orElse(threadAfter.getAsLong())

@@ -40,6 +40,12 @@ public interface Hosts extends AutoCloseable {
    */
   void readAhead(List<Pair> pairs, boolean whole);
 
+  /**
+   * Ends the {@link #readAhead} on this machine once the scan is over: what it started and the scan
+   * did not take is waited for and dropped (see {@link Btrfs#endReadAhead}).
+   */
+  void endReadAhead();
+
   /** The command lines of operations, as -v shows them: exactly what runs. */
   CommandLines commandLines();
 

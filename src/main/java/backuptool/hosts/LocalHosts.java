@@ -39,6 +39,11 @@ final class LocalHosts implements Hosts {
   }
 
   @Override
+  public void endReadAhead() {
+    btrfs.endReadAhead();
+  }
+
+  @Override
   public CommandLines commandLines() {
     return CommandLines.LOCAL;
   }

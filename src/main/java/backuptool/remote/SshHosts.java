@@ -116,6 +116,11 @@ final class SshHosts implements Hosts {
         .forEach(r -> side(r.host).readAhead(r.directories, r.volumes, whole, r.targets));
   }
 
+  @Override
+  public void endReadAhead() {
+    local.endReadAhead();
+  }
+
   /** What a scan of {@code pairs} reads on each other machine, by way to reach it. */
   private static Collection<Reads> reads(List<Pair> pairs, boolean whole) {
     Map<SshHost.ConnectionKey, Reads> reads = new LinkedHashMap<>();

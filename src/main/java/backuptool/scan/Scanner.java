@@ -50,13 +50,21 @@ public final class Scanner {
    */
   public List<SnapshotScan> forSnapshot(List<Pair> pairs, SnapshotName name) {
     hosts.readAhead(pairs, false);
-    return pairs.stream().map(p -> forSnapshot(p, name)).toList();
+    try {
+      return pairs.stream().map(p -> forSnapshot(p, name)).toList();
+    } finally {
+      hosts.endReadAhead();
+    }
   }
 
   /** {@link #scan} of each of {@code pairs}, in order; other machines start reading at once. */
   public List<PairScan> scan(List<Pair> pairs) {
     hosts.readAhead(pairs, true);
-    return pairs.stream().map(this::scan).toList();
+    try {
+      return pairs.stream().map(this::scan).toList();
+    } finally {
+      hosts.endReadAhead(); // nothing read ahead runs alongside the operations that follow
+    }
   }
 
   public SnapshotScan forSnapshot(Pair pair, SnapshotName name) {
